@@ -1,0 +1,92 @@
+"""Writing files: atomically (a failed run leaves earlier outputs untouched) and safely
+(no CSV/XLSX cell can start a formula)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import UsageError
+
+CLASSIFIED_COLUMNS = (
+    "alert_id", "mailbox", "regarding_type", "owner", "level", "text", "details", "created_on", "last_update_on",
+    "source", "row", "direction", "family", "code", "code_hex", "rule", "known", "category", "transient", "title",
+)
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay."""
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            values = safe[column].astype(object)
+            risky = values.astype(str).str.match(_FORMULA_START) & ~values.astype(str).str.match(_PLAIN_NUMBER)
+            safe[column] = values.where(~risky, "'" + values.astype(str))
+    return safe
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name for the output")
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"{path}: folder {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def json_bytes(summary: dict) -> bytes:
+    return (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def classified_frame(classified: pd.DataFrame) -> pd.DataFrame:
+    frame = classified[list(CLASSIFIED_COLUMNS)].copy()
+    for column in ("created_on", "last_update_on"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return frame
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    # UTF-8 with BOM so Excel opens accented mailbox names correctly.
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            neutralise_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+            for cells in sheet.iter_cols(min_row=1, max_row=1):
+                cell = cells[0]
+                sheet.column_dimensions[cell.column_letter].width = min(60, max(10, len(str(cell.value)) + 4))
+            # Cells beginning with "=" must stay text even after neutralising.
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+    return buffer.getvalue()

@@ -1,0 +1,224 @@
+"""Stage 1, read: export files (Excel, CSV, Web API JSON) -> raw tables of strings and cells.
+
+Nothing is interpreted here beyond finding the sheet and the header row; roles, dates and
+levels are the normalise stage's job.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+JSON_SUFFIXES = {".json"}
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES | JSON_SUFFIXES
+
+# Words that mark a header row of an alert export, in the languages the column mapper knows.
+_HEADER_HINTS = ("text", "regarding", "created", "level", "tracelog", "createdon", "modifiedon", "trace")
+
+# Defensive limits: a hostile workbook must fail clearly rather than exhaust memory.
+MAX_UNCOMPRESSED_BYTES = 2_000_000_000
+MAX_FILE_BYTES = 1_000_000_000
+
+
+@dataclass
+class RawTable:
+    source: str  # the path as given
+    format: str  # xlsx | csv | json
+    frame: pd.DataFrame  # one column per header, values as read, index 0..n-1
+    sheet: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame)
+
+
+def expand_inputs(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders as their supported files (sorted), each once."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))
+            if not found:
+                raise InputError(
+                    f"{path}: folder has no supported export files ({', '.join(sorted(SUPPORTED_SUFFIXES))})"
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file")
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    unique: list[Path] = []
+    for path in files:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    if not unique:
+        raise InputError("no input files given")
+    return unique
+
+
+def read_file(path: Path, sheet: str | None = None) -> RawTable:
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if size == 0:
+        raise InputError(f"{path}: file is empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel(path, sheet)
+    if suffix in JSON_SUFFIXES:
+        return read_json(path)
+    if suffix in CSV_SUFFIXES:
+        return read_csv(path)
+    raise InputError(
+        f"{path}: unsupported file type '{suffix or '(none)'}'; expected one of "
+        f"{', '.join(sorted(SUPPORTED_SUFFIXES))}"
+    )
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError(
+                f"{path}: workbook is password-protected or in the old .xls format; "
+                "open it in Excel and save it as an unprotected .xlsx"
+            ) from None
+        raise InputError(f"{path}: not a valid .xlsx workbook (the file is truncated or corrupt)") from None
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(f"{path}: workbook unpacks to {total // 1_000_000} MB, over the safety limit")
+
+
+def _looks_like_header(row: list[object]) -> bool:
+    cells = [str(cell).strip().lower() for cell in row if cell not in (None, "")]
+    return len(cells) >= 2 and any(any(hint in cell for hint in _HEADER_HINTS) for cell in cells)
+
+
+def read_excel(path: Path, sheet: str | None = None) -> RawTable:
+    import python_calamine
+
+    _check_zip(path)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        metadata = workbook.sheets_metadata
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise InputError(f"{path}: cannot open workbook ({type(exc).__name__}: {exc})") from None
+    names = [m.name for m in metadata]
+    if sheet is not None:
+        if sheet not in names:
+            raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
+        order = [sheet]
+    else:
+        # Hidden sheets (the export's metadata sheet) are never the data sheet.
+        order = [m.name for m in metadata if str(m.visible).lower().endswith("visible") and "hidden" not in
+                 str(m.visible).lower()] or names
+    notes: list[str] = []
+    for name in order:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        header_index = next((i for i, row in enumerate(rows[:20]) if _looks_like_header(row)), None)
+        if header_index is None:
+            continue
+        header = [str(cell).strip() if cell is not None else "" for cell in rows[header_index]]
+        body = rows[header_index + 1:]
+        frame = _frame_from_rows(header, body)
+        if len(order) > 1 and name != order[0]:
+            notes.append(f"alerts taken from sheet {name!r}")
+        return RawTable(source=str(path), format=path.suffix.lower().lstrip("."), frame=frame, sheet=name,
+                        notes=notes)
+    raise InputError(
+        f"{path}: no sheet with an alert header row (looked at: {', '.join(order)}); "
+        "use --sheet NAME to choose the sheet"
+    )
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for index, name in enumerate(header):
+        name = name or f"column {index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        result.append(name)
+    return result
+
+
+def _frame_from_rows(header: list[str], body: list[list[object]]) -> pd.DataFrame:
+    width = len(header)
+    # Trailing fully-empty rows are formatting, not alerts.
+    while body and all(cell in (None, "") for cell in body[-1]):
+        body.pop()
+    frame = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in body],
+                         columns=_unique_headers(header), dtype=object)
+    return frame.reset_index(drop=True)
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in raw[:4096]:
+        raise InputError(f"{path}: looks like a binary file, not CSV text")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def read_csv(path: Path) -> RawTable:
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, path)
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    first_line = text.split("\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        raise InputError(f"{path}: no comma, semicolon or tab in the header line; not a CSV export")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            quoting=csv.QUOTE_MINIMAL, engine="c")
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: cannot parse as CSV ({exc})") from None
+    frame.columns = _unique_headers([str(c).strip() for c in frame.columns])
+    return RawTable(source=str(path), format="csv", frame=frame.astype(object), encoding=encoding,
+                    delimiter={"\t": "tab"}.get(delimiter, delimiter))
+
+
+def read_json(path: Path) -> RawTable:
+    text, encoding = _decode(path.read_bytes(), path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    records = data.get("value") if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputError(f"{path}: expected a Web API response {{\"value\": [...]}} or a list of records")
+    frame = pd.DataFrame.from_records(records).astype(object) if records else pd.DataFrame()
+    return RawTable(source=str(path), format="json", frame=frame, encoding=encoding)
