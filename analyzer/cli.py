@@ -137,7 +137,7 @@ def _print_summary(summary: dict, written: list[str]) -> None:
     echo("Wrote " + ", ".join(written))
 
 
-@cli.command("explain")
+@cli.command("explain", context_settings={"ignore_unknown_options": True})
 @click.argument("code")
 @click.option("--catalogue", "catalogues", multiple=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as JSON.")

@@ -104,6 +104,8 @@ def triage_pairs(pairs: pd.DataFrame, transient_hours: float) -> pd.Series:
 def measure(classified: pd.DataFrame, period_end: pd.Timestamp, transient_hours: float = 2.0,
             rank_by: str = "alerts", top_grid: int = 20) -> Measures:
     alerts = classified
+    if alerts.empty:
+        return _empty_measures()
     attributes = (alerts.groupby(PAIR_KEYS, sort=False)
                   .agg(alerts=("text", "size"), first_seen=("created_on", "min"), last_seen=("last_update_on", "max"),
                        known=("known", "first"), transient=("transient", "first"), benign=("benign", "first"),
@@ -125,6 +127,22 @@ def measure(classified: pd.DataFrame, period_end: pd.Timestamp, transient_hours:
     top = mailboxes["mailbox"].head(top_grid).tolist()
     mailbox_days = _mailbox_days(alerts[alerts["mailbox"].isin(top)])
     return Measures(pairs, mailboxes, actions, codes, daily, mailbox_days)
+
+
+def _empty_measures() -> Measures:
+    """A header-only export: every table present, no rows."""
+    pair_columns = PAIR_KEYS + ["alerts", "first_seen", "last_seen", "known", "transient", "benign", "category",
+                                "title", "action", "who_acts", "doc_url", "code_hex", "errors", "warnings",
+                                "information", "persisted_hours", "longest_episode_hours", "active_days",
+                                "longest_streak_days", "ongoing", "triage", "triage_rank"]
+    mailbox_columns = ["rank", "mailbox", "alerts", "first_seen", "last_seen", "regarding_type", "codes", "errors",
+                       "warnings", "information", "persisted_hours", "active_days", "longest_streak_days",
+                       "top_code", "top_title", "top_rule", "triage", "triage_rank", "act_codes", "ongoing"]
+    code_columns = ["family", "code", "rule", "alerts", "mailboxes", "code_hex", "title", "category", "transient",
+                    "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "triage_rank", "triage"]
+    return Measures(pd.DataFrame(columns=pair_columns), pd.DataFrame(columns=mailbox_columns), _actions(
+        pd.DataFrame(columns=pair_columns)), pd.DataFrame(columns=code_columns), pd.DataFrame(),
+        pd.DataFrame(columns=["mailbox", "day", "alerts", "active"]))
 
 
 def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timestamp, rank_by: str) -> pd.DataFrame:

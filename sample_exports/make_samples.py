@@ -44,7 +44,6 @@ MIN_ROWS = 3_000               # below this the scenarios no longer fit
 PERIOD_START = dt.datetime(2026, 11, 1, 0, 0, 0)
 PERIOD_END = dt.datetime(2026, 11, 30, 23, 59, 59)
 PROFILE = "Microsoft Exchange Online"
-EMAIL_DOMAIN = "contoso.example"
 TEST_SUBJECT = "Your mailbox is now connected to Dynamics 365"
 
 XLSX_NAME = "contoso-alerts-2026-11.xlsx"
@@ -253,6 +252,10 @@ def build_directory(seed: int = DEFAULT_SEED) -> dict:
         "k_team_queue": ["Partner Queue"],
         "k_item_sync": take(8),
         "k_unknown_code": take(1) + ["Events Queue"],
+        # calendar-heavy users: most of the benign "Exchange.server returned 203" volume
+        "k_calendar_heavy": take(12),
+        # the two mailboxes where ErrorMailboxStoreUnavailable keeps coming back
+        "k_recurring_store": take(1) + ["Returns Queue"],
         "i_clutter": [],
     }
     cast["g_continues"] = cast["g_credentials_401"][:4]
@@ -265,18 +268,15 @@ def build_directory(seed: int = DEFAULT_SEED) -> dict:
         noise_weight[u] = rng.lognormvariate(0.0, 0.9)
     for q in QUEUES:
         noise_weight[q] = rng.lognormvariate(0.3, 0.6)
+    heavy_weight = {u: rng.uniform(1.0, 2.5) for u in cast["k_calendar_heavy"]}
     return {
         "users": users,
         "queues": list(QUEUES),
         "mailboxes": users + list(QUEUES),
         "cast": cast,
         "noise_weight": noise_weight,
-        "emails": {m: _address(m) for m in users + list(QUEUES)},
+        "heavy_weight": heavy_weight,
     }
-
-
-def _address(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") + "@" + EMAIL_DOMAIN
 
 
 # --------------------------------------------------------------------------
@@ -539,45 +539,70 @@ def _scenario_k(rng, directory):
     return rows
 
 
-NOISE_KINDS = [
-    # (tag, weight, template, tracecode kind, level, users only)
-    ("k_exchange_203", 0.42, T_ACT4_203, "act_exchange", "Warning", True),
-    ("k_store_unavailable", 0.16, T_IN3, "in_access", "Warning", False),
-    ("k_service_unavailable", 0.12, T_IN5, "in_connect", "Warning", False),
-    ("k_transient_server", 0.08, T_IN7, "in_unexpected", "Warning", False),
-    ("i_internal_crm", 0.22, T_IN6, "in_internal", "Information", False),
+# Service-wide hiccups: (tag, template, tracecode kind, level, start, minutes, share).
+# Each hits many mailboxes once or a few times within a short window, so a
+# mailbox sees a given transient code on one or two days only.
+INCIDENTS = [
+    ("k_store_unavailable", T_IN3, "in_access", "Warning", dt.datetime(2026, 11, 4, 10, 10), 40, 0.22),
+    ("k_store_unavailable", T_IN3, "in_access", "Warning", dt.datetime(2026, 11, 26, 14, 5), 45, 0.24),
+    ("k_service_unavailable", T_IN5, "in_connect", "Warning", dt.datetime(2026, 11, 12, 16, 20), 40, 0.16),
+    ("k_service_unavailable", T_IN5, "in_connect", "Warning", dt.datetime(2026, 11, 19, 7, 30), 40, 0.14),
+    ("k_transient_server", T_IN7, "in_unexpected", "Warning", dt.datetime(2026, 11, 27, 11, 0), 30, 0.24),
 ]
+INFO_INCIDENTS = [   # IncomingMailboxInternalCrmError (Information) bursts
+    ("i_internal_crm", T_IN6, "in_internal", "Information", dt.datetime(2026, 11, 9, 8, 40), 120, 0.55),
+    ("i_internal_crm", T_IN6, "in_internal", "Information", dt.datetime(2026, 11, 23, 13, 15), 90, 0.45),
+]
+NOISE_SHARES = {"exchange_203": 0.50, "info_incidents": 0.15, "recurring_store": 0.04}   # rest: INCIDENTS
+
+
+def _incident_rows(rng, incidents, n, mailboxes, weights):
+    rows = []
+    counts = [round(n * inc[-1]) for inc in incidents]
+    counts[-1] = n - sum(counts[:-1])
+    for (tag, tpl, kind, level, start, minutes, _share), k in zip(incidents, counts):
+        for _ in range(k):
+            mb = rng.choices(mailboxes, weights)[0]
+            t = start + dt.timedelta(seconds=rng.randrange(minutes * 60))
+            last = t if rng.random() < 0.75 else t + dt.timedelta(minutes=rng.randint(1, 10), seconds=rng.randrange(60))
+            rows.append(_row(mb, level, _fill(tpl, mb), t, last, kind, tag=tag))
+    return rows
 
 
 def _noise(rng, directory, n):
-    """Background noise spread over the whole organisation."""
+    """Background noise: benign 203 volume on calendar-heavy users, service
+    incidents (transient codes on many mailboxes at once), Information bursts,
+    and two mailboxes where ErrorMailboxStoreUnavailable keeps recurring."""
     cast = directory["cast"]
     excluded = set(cast["b_unlicensed"]) | set(cast["h_approval"])
     users = [u for u in directory["users"] if u not in excluded]
     everyone = users + [q for q in directory["queues"] if q not in excluded]
     w = directory["noise_weight"]
-    users_w = [w[u] for u in users]
     everyone_w = [w[m] for m in everyone]
-    kind_w = [k[1] for k in NOISE_KINDS]
+    heavy = cast["k_calendar_heavy"]
+    heavy_w = [directory["heavy_weight"][m] for m in heavy]
+    n203 = round(n * NOISE_SHARES["exchange_203"])
+    n_info = round(n * NOISE_SHARES["info_incidents"])
+    n_rec = round(n * NOISE_SHARES["recurring_store"])
+    n_inc = n - n203 - n_info - n_rec
     rows = []
-    # an Exchange Online incident: store unavailable on many mailboxes in 40 minutes
-    n_incident = min(n // 20, len(everyone) * 2)
-    inc_start = dt.datetime(2026, 11, 26, 14, 5)
-    for _ in range(n_incident):
-        mb = rng.choices(everyone, everyone_w)[0]
-        t = inc_start + dt.timedelta(seconds=rng.randrange(40 * 60))
-        rows.append(_row(mb, "Warning", _fill(T_IN3, mb), t, None, "in_access", tag="k_store_unavailable"))
-    for _ in range(n - n_incident):
-        tag, _w, tpl, kind, level, users_only = rng.choices(NOISE_KINDS, kind_w)[0]
-        mb = rng.choices(users, users_w)[0] if users_only else rng.choices(everyone, everyone_w)[0]
+    for _ in range(n203):
+        mb = rng.choices(heavy, heavy_w)[0] if rng.random() < 0.85 else rng.choice(users)
         t = _sample_time(rng, PERIOD_START, PERIOD_END - dt.timedelta(minutes=5))
         last = t
-        if rng.random() < 0.2:
+        if rng.random() < 0.2:      # the same appointment update retried: collated
             last = t + MIN15 * rng.randint(1, 4) + dt.timedelta(seconds=rng.randrange(60))
-            if last > PERIOD_END:      # the repeat would fall after the export: not collated
+            if last > PERIOD_END:
                 last = t
-        status = "Failure"
-        rows.append(_row(mb, level, _fill(tpl, mb), t, last, kind, status, tag=tag))
+        rows.append(_row(mb, "Warning", _fill(T_ACT4_203, mb), t, last, "act_exchange", tag="k_exchange_203"))
+    rec = cast["k_recurring_store"]
+    for _ in range(n_rec):
+        mb = rng.choice(rec)
+        t = _sample_time(rng, PERIOD_START + dt.timedelta(days=2), PERIOD_END - dt.timedelta(hours=3))
+        last = t if rng.random() < 0.6 else t + MIN15 * rng.randint(1, 6)
+        rows.append(_row(mb, "Warning", _fill(T_IN3, mb), t, last, "in_access", tag="k_store_unavailable"))
+    rows += _incident_rows(rng, INFO_INCIDENTS, n_info, everyone, everyone_w)
+    rows += _incident_rows(rng, INCIDENTS, n_inc, everyone, everyone_w)
     return rows
 
 
@@ -596,24 +621,43 @@ def _plan(n_rows: int | None) -> dict:
 
 
 def _dedupe_visible(rows):
-    """Keep (mailbox, level, text, created, last update) unique at minute precision
-    so the CSV (minute precision) has no accidental identical rows."""
-    seen = set()
-    lo, hi = PERIOD_START, PERIOD_END
+    """Keep (mailbox, level, text, created, last update) unique at minute
+    precision, so that the CSV (which keeps minutes only) has no accidental
+    identical rows. Rows that collide are moved by whole minutes (created and
+    last update together): a forward sweep, then a backward sweep to keep them
+    inside the period. O(n log n)."""
+    def minute(t):
+        return int((t - PERIOD_START).total_seconds() // 60)
+
+    groups = {}
     for r in rows:
-        mb, level, text, c, l = r[0], r[1], r[2], r[3], r[4]
-        shift = 0
-        k = 0
-        while True:
-            cc = c + dt.timedelta(minutes=shift)
-            ll = l + dt.timedelta(minutes=shift)
-            key = (mb, level, text, cc.replace(second=0), ll.replace(second=0))
-            if key not in seen and cc >= lo and ll <= hi:
-                break
-            k += 1
-            shift = (k + 1) // 2 * (1 if k % 2 else -1)
-        seen.add(key)
-        r[3], r[4] = cc, ll
+        groups.setdefault((r[0], r[1], r[2], minute(r[4]) - minute(r[3])), []).append(r)
+    end_minute = minute(PERIOD_END)
+    for (_mb, _lv, _tx, offset), grp in groups.items():
+        if len(grp) < 2:
+            continue
+        grp.sort(key=lambda r: (r[3], r[4]))
+        prev = None
+        for r in grp:                       # forward: strictly increasing minutes
+            m = minute(r[3])
+            if prev is not None and m <= prev:
+                shift = dt.timedelta(minutes=prev + 1 - m)
+                r[3] += shift
+                r[4] += shift
+                m = prev + 1
+            prev = m
+        nxt = None
+        for r in reversed(grp):             # backward: last update inside the period
+            m = minute(r[3])
+            limit = end_minute - offset
+            if nxt is not None:
+                limit = min(limit, nxt - 1)
+            if m > limit:
+                shift = dt.timedelta(minutes=m - limit)
+                r[3] -= shift
+                r[4] -= shift
+                m = limit
+            nxt = m
 
 
 def build_alerts(n_rows: int | None = None, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -685,14 +729,21 @@ def _py_datetimes(series: pd.Series) -> list:
     return [None if pd.isna(v) else v.to_pydatetime() for v in series]
 
 
-def write_excel(df: pd.DataFrame, path, sheet_name: str = SHEET_NAME) -> Path:
+def write_excel(df: pd.DataFrame, path, sheet_name: str = SHEET_NAME, fast: bool = True) -> Path:
     """Write the rows in the Dynamics "Export to Excel" static-worksheet layout.
 
     Data sheet ``sheet_name`` (visible, first): header row, columns A-C
     ``(Do Not Modify) ...`` hidden, date-time cells formatted date-only
     (``m/d/yyyy``) while the value keeps date and time, list validations on
     Level and Trace Status pointing at the hidden metadata sheet
-    ``hiddenSheet`` (sheet_state "hidden"). Uses openpyxl write-only mode.
+    ``hiddenSheet`` (sheet_state "hidden").
+
+    The package (styles, workbook, column widths/hidden flags, validations,
+    hidden sheet, header and first data row) is written by openpyxl in
+    write-only mode. With ``fast=True`` rows 3.. are serialised by
+    ``_rows_xml`` in exactly the form openpyxl writes them (checked
+    byte-for-byte against ``fast=False``) and spliced into the sheet: about
+    10x faster for 100,000 rows. The file is reproducible byte for byte.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -722,16 +773,13 @@ def write_excel(df: pd.DataFrame, path, sheet_name: str = SHEET_NAME) -> Path:
 
     # Option-set drop-downs backed by hiddenSheet (row 2: Level, row 3: Trace Status).
     last_row = max(n + 1, 2)
-    if "Level" in cols:
-        col = get_column_letter(cols.index("Level") + 1)
-        dv = DataValidation(type="list", formula1=f"{HIDDEN_SHEET}!$A$2:$C$2", allow_blank=True, showErrorMessage=True)
-        dv.add(f"{col}2:{col}{last_row}")
-        ws.data_validations.append(dv)
-    if "Trace Status" in cols:
-        col = get_column_letter(cols.index("Trace Status") + 1)
-        dv = DataValidation(type="list", formula1=f"{HIDDEN_SHEET}!$A$3:$B$3", allow_blank=True, showErrorMessage=True)
-        dv.add(f"{col}2:{col}{last_row}")
-        ws.data_validations.append(dv)
+    for name, ref in (("Level", "$A$2:$C$2"), ("Trace Status", "$A$3:$B$3")):
+        if name in cols:
+            col = get_column_letter(cols.index(name) + 1)
+            dv = DataValidation(type="list", formula1=f"{HIDDEN_SHEET}!{ref}", allow_blank=True,
+                                showErrorMessage=True)
+            dv.add(f"{col}2:{col}{last_row}")
+            ws.data_validations.append(dv)
 
     bold = Font(bold=True)
     header = []
@@ -741,28 +789,28 @@ def write_excel(df: pd.DataFrame, path, sheet_name: str = SHEET_NAME) -> Path:
         header.append(cell)
     ws.append(header)
 
-    # Reusable styled cells for the date columns (the row is written at append time).
     date_idx = [i for i, c in enumerate(cols) if c in DATE_COLUMNS]
-    date_cells = {}
-    for i in date_idx:
-        cell = WriteOnlyCell(ws)
-        cell.number_format = DATE_ONLY_FORMAT
-        date_cells[i] = cell
     columns = []
-    for i, c in enumerate(cols):
-        if i in date_cells:
+    for c in cols:
+        if c in DATE_COLUMNS:
             columns.append(_py_datetimes(df[c]))
         elif pd.api.types.is_integer_dtype(df[c]):
             columns.append([int(v) for v in df[c]])
         else:
             columns.append([None if pd.isna(v) else v for v in df[c]])
-    for values in zip(*columns):
-        row = list(values)
+    n_slow = min(n, 1) if fast else n
+    # Reusable styled cells for the date columns (each row is serialised at append time).
+    date_cells = {}
+    for i in date_idx:
+        cell = WriteOnlyCell(ws)
+        cell.number_format = DATE_ONLY_FORMAT
+        date_cells[i] = cell
+    for k in range(n_slow):
+        row = [col[k] for col in columns]
         for i in date_idx:
-            v = row[i]
-            if v is not None:
+            if row[i] is not None:
                 cell = date_cells[i]
-                cell.value = v
+                cell.value = row[i]
                 row[i] = cell
         ws.append(row)
 
@@ -775,17 +823,78 @@ def write_excel(df: pd.DataFrame, path, sheet_name: str = SHEET_NAME) -> Path:
     wb.properties.creator = "make_samples.py"
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
-    _pin_zip(tmp)
+    extra = None
+    if n > n_slow:
+        style_ids = {}
+        import zipfile
+        with zipfile.ZipFile(tmp) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        for i in date_idx:
+            m = re.search(r'<c r="%s2" s="(\d+)"' % get_column_letter(i + 1), sheet)
+            style_ids[i] = m.group(1)
+        extra = _rows_xml(columns, n_slow, style_ids)
+    _finish_zip(tmp, extra)
     tmp.replace(path)
     return path
+
+
+def _xml_text(v: str) -> str:
+    return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rows_xml(columns, start: int, style_ids: dict, chunk: int = 2000):
+    """Yield <row> elements for data rows start.. (0-based), as openpyxl's
+    write-only writer (et_xmlfile backend) serialises them."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+
+    letters = [get_column_letter(i + 1) for i in range(len(columns))]
+    frags = []          # per column: list of '" ...>...</c>' tails (None: no cell)
+    for i, col in enumerate(columns):
+        tails = []
+        if i in style_ids:
+            pre = '" s="%s" t="n"><v>' % style_ids[i]
+            for v in col:
+                tails.append(None if v is None else pre + ("%.16g" % to_excel(v)) + "</v></c>")
+        else:
+            for v in col:
+                if v is None or v == "":
+                    tails.append(None)
+                elif isinstance(v, bool):
+                    tails.append('" t="b"><v>%d</v></c>' % v)
+                elif isinstance(v, (int, float)):
+                    tails.append('" t="n"><v>' + ("%.16g" % v) + "</v></c>")
+                else:
+                    v = str(v)
+                    stripped = v.strip()
+                    space = ' xml:space="preserve"' if stripped and stripped != v else ""
+                    tails.append('" t="inlineStr"><is><t%s>%s</t></is></c>' % (space, _xml_text(v)))
+        frags.append(tails)
+    buf = []
+    n = len(columns[0]) if columns else 0
+    for k in range(start, n):
+        r = k + 2
+        parts = ['<row r="%d">' % r]
+        for i, L in enumerate(letters):
+            t = frags[i][k]
+            if t is not None:
+                parts.append('<c r="%s%d%s' % (L, r, t))
+        parts.append("</row>")
+        buf.append("".join(parts))
+        if len(buf) >= chunk:
+            yield "".join(buf).encode("utf-8")
+            buf = []
+    if buf:
+        yield "".join(buf).encode("utf-8")
 
 
 EXPORT_STAMP = (2026, 12, 1, 8, 15, 0)   # when the (fictional) export was taken
 
 
-def _pin_zip(path: Path) -> None:
-    """Make the .xlsx byte-for-byte reproducible: openpyxl stamps the save time
-    into docProps/core.xml and into every zip entry; replace both."""
+def _finish_zip(path: Path, extra_rows=None) -> None:
+    """Rewrite the package: splice extra rows into the data sheet, and make the
+    file reproducible (openpyxl stamps the save time into docProps/core.xml and
+    into every zip entry)."""
     import zipfile
     stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % EXPORT_STAMP
     with zipfile.ZipFile(path) as zin:
@@ -798,7 +907,15 @@ def _pin_zip(path: Path) -> None:
             info = zipfile.ZipInfo(name, date_time=EXPORT_STAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            zout.writestr(info, data)
+            if name == "xl/worksheets/sheet1.xml" and extra_rows is not None:
+                cut = data.index(b"</sheetData>")
+                with zout.open(info, "w") as f:
+                    f.write(data[:cut])
+                    for block in extra_rows:
+                        f.write(block)
+                    f.write(data[cut:])
+            else:
+                zout.writestr(info, data)
 
 
 def _us_datetime_strings(series: pd.Series) -> pd.Series:
@@ -1033,7 +1150,13 @@ def scenario_truth(df: pd.DataFrame) -> dict:
                        ("ErrorInternalServerTransientError", "EWS internal transient error."),
                        ("203", "Exchange.server returned 203 error (ACT, benign).")]:
         sc = _scenario(df, key == name, period_end, desc, [name])
-        sc.pop("per_mailbox")
+        per = sc.pop("per_mailbox")
+        sub = df[key == name]
+        hits = sub.groupby(sub["Created On"].dt.normalize())["Regarding"].nunique()
+        if name != "203":   # 203 is steady benign volume, not incidents
+            sc["incident_days"] = [_iso(d)[:10] for d, v in hits.items() if v >= 10]
+            sc["recurring_mailboxes"] = sorted(mb for mb, st in per.items() if st["active_days"] >= 3)
+        sc["top_mailboxes"] = [mb for mb, _ in sorted(per.items(), key=lambda kv: (-kv[1]["alerts"], kv[0]))[:12]]
         k[name] = sc
     known = {"-2147220891", "-2147220956", "-2147167669", "-2147220970", "-2147218677", "-2147220192",
              "-2147209462", "401", "203", "approval-needed", "tracked-category", "clutter-invalid-sender",
@@ -1050,6 +1173,8 @@ def scenario_truth(df: pd.DataFrame) -> dict:
 
     counts = df.groupby("Regarding").size()
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    err_counts = df[df["Level"] == "Error"].groupby("Regarding").size()
+    top_err = sorted(err_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     levels = df["Level"].value_counts()
     return {
         "generator": "sample_exports/make_samples.py",
@@ -1059,6 +1184,7 @@ def scenario_truth(df: pd.DataFrame) -> dict:
         "levels": {lv.lower(): int(levels.get(lv, 0)) for lv in LEVELS},
         "profile": PROFILE,
         "top10_by_alerts": [{"rank": i + 1, "mailbox": mb, "alerts": int(c)} for i, (mb, c) in enumerate(top)],
+        "top10_by_errors": [{"rank": i + 1, "mailbox": mb, "errors": int(c)} for i, (mb, c) in enumerate(top_err)],
         "scenarios": s,
     }
 

@@ -1,0 +1,62 @@
+"""The HTML report: self-contained, and input text always escaped."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from click.testing import CliRunner
+
+from analyzer.cli import cli
+
+
+class ResourceCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.resources: list[tuple[str, str, str]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "poster", "data") and value is not None:
+                if tag == "a" and name == "href":
+                    self.links.append(value)
+                else:
+                    self.resources.append((tag, name, value))
+
+
+def test_report_loads_nothing_from_outside(sample_run):
+    html = (sample_run["dir"] / "report.html").read_text(encoding="utf-8")
+    collector = ResourceCollector()
+    collector.feed(html)
+    # Nothing is fetched: no src/href on anything but plain links, which the reader may follow.
+    assert collector.resources == []
+    assert "url(" not in html and "@import" not in html
+    assert all(link.startswith(("https://learn.microsoft.com/", "https://support.microsoft.com/", "#"))
+               for link in collector.links)
+    assert '<svg' in html and '<style>' in html
+
+
+def test_hostile_text_is_escaped(tmp_path):
+    csv = tmp_path / "hostile.csv"
+    csv.write_text(
+        "Regarding,Level,Text,Created On,Last Update On\r\n"
+        '<script>alert(1)</script>,Error,"Email cannot be sent <img src=x onerror=alert(2)>\nEmail Server Error '
+        'Code: Exchange server returned UnknownIncomingEmailIntegrationError -2147200001 exception.",'
+        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n",
+        encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert len(re.findall(r"<script>", html)) == 1  # only the report's own script
+
+
+def test_header_only_export_gives_a_report_that_says_no_alerts(tmp_path):
+    csv = tmp_path / "empty.csv"
+    csv.write_text("Regarding,Level,Text,Created On,Last Update On\r\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "No alerts to analyse" in out.read_text(encoding="utf-8")
