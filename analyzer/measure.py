@@ -54,7 +54,8 @@ def _segment_days(segments: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     last_day = segments["end"].dt.normalize()
     day_count = ((last_day - first_day).dt.days + 1).to_numpy()
     repeated = segments.loc[segments.index.repeat(day_count), keys].reset_index(drop=True)
-    offsets = np.concatenate([np.arange(n) for n in day_count]) if len(day_count) else np.array([], dtype=int)
+    # Day offsets 0..n-1 within each segment, without a loop: position minus the segment's first position.
+    offsets = np.arange(day_count.sum()) - np.repeat(np.cumsum(day_count) - day_count, day_count)
     repeated["day"] = np.repeat(first_day.to_numpy(), day_count) + pd.to_timedelta(offsets, unit="D")
     return repeated.drop_duplicates()
 

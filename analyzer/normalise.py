@@ -101,6 +101,10 @@ def _date_formats(day_first: bool) -> list[str]:
 def parse_datetimes(values: pd.Series, dayfirst: bool | None, tz: str | None) -> tuple[pd.Series, str]:
     """Cells of any date shape -> naive datetimes in the export's (or --tz) time zone; NaT where unparseable."""
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("datetime", "datetime64", "date"):
+        # Excel date cells arrive as datetime objects: convert the whole column at once.
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]").dt.round("s"), ""
     present = values.notna() & (values.astype(str).str.strip() != "")
     if not present.any():
         return result, ""

@@ -151,7 +151,7 @@ def build_context(summary: dict, measures: Measures, top: int, outputs: dict[str
     return {
         "s": summary,
         "top": top,
-        "outputs": outputs,
+        "outputs": {"json": "", "classified": "", **outputs},
         "actions_first": [a for a in actions if a["triage"] in ("act", "watch")],
         "actions_ignored": [a for a in actions if a["triage"] == "ignore"],
         "mailboxes_shown": summary["mailboxes"][:top],

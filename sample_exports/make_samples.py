@@ -9,8 +9,10 @@ them out of Dynamics 365:
   the Traces/Alerts view (hidden ``(Do Not Modify)`` columns A-C, date-time
   cells formatted date-only, Level drop-down backed by a hidden ``hiddenSheet``);
 * ``contoso-alerts-2026-11.csv`` - the same rows re-saved by Excel as
-  "CSV UTF-8" (BOM, US dates ``M/D/YYYY h:mm AM/PM``);
-* ``scenarios.json`` - the ground truth, computed from the generated rows,
+  "CSV UTF-8" (BOM, US dates ``M/D/YYYY h:mm AM/PM``, seconds lost); the
+  ``(Do Not Modify)`` columns are kept, as Excel's Save As CSV writes hidden
+  columns too (``write_csv(..., keep_hidden=False)`` drops them);
+* ``truth/scenarios.json`` - the ground truth, computed from the generated rows,
   that tests use to check the analyser finds every planted scenario.
 
 Everything is driven by ``random.Random`` streams derived from the seed: no
@@ -18,8 +20,10 @@ wall clock, no network. Run ``python sample_exports/make_samples.py`` or import
 the module (``build_alerts``, ``write_excel``, ``write_csv``,
 ``scenario_truth``).
 
-All names are placeholders built from small generic lists; the only e-mail
-domain used is ``contoso.example``.
+All names are placeholders built from small generic lists ("Avery Lin",
+"Support Queue"); no e-mail addresses appear (the organisation's domain would
+be ``contoso.example``). Timings are measured with ``time.perf_counter`` for
+the console only; nothing in the data depends on the clock.
 """
 from __future__ import annotations
 
@@ -48,7 +52,8 @@ TEST_SUBJECT = "Your mailbox is now connected to Dynamics 365"
 
 XLSX_NAME = "contoso-alerts-2026-11.xlsx"
 CSV_NAME = "contoso-alerts-2026-11.csv"
-TRUTH_NAME = "scenarios.json"
+# In a sub-folder so `mailbox-alerts analyse sample_exports/` reads only the exports.
+TRUTH_NAME = "truth/scenarios.json"
 SHEET_NAME = "Alerts"
 HIDDEN_SHEET = "hiddenSheet"
 DATE_ONLY_FORMAT = "m/d/yyyy"
@@ -443,7 +448,8 @@ def _scenario_g(rng, mailboxes, continues):
         rows.append(_row(mb, "Error", _fill(T_OUT5_401, mb, subject=TEST_SUBJECT), ts, None,
                          "out_credentials", tag="g"))
         if mb in continues:
-            until = day + dt.timedelta(days=rng.choice([1, 2]), hours=rng.randint(10, 16), minutes=rng.randrange(60))
+            until = day + dt.timedelta(days=rng.choice([1, 2]), hours=rng.randint(10, 16), minutes=rng.randrange(60),
+                                       seconds=rng.randrange(60))
             # collated overnight rows (j) ...
             c0 = stop + MIN15
             rows.append(_row(mb, "Error", _fill(T_IN8_401, mb), c0, until, "in_credentials", tag="g"))
@@ -1225,6 +1231,7 @@ def main(argv=None) -> int:
     truth = scenario_truth(df)
     truth["seed"] = args.seed
     truth["files"] = {"xlsx": XLSX_NAME, "csv": CSV_NAME}
+    (out / TRUTH_NAME).parent.mkdir(parents=True, exist_ok=True)
     tmp = out / (TRUTH_NAME + ".tmp")
     tmp.write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(out / TRUTH_NAME)

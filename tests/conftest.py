@@ -50,5 +50,5 @@ def sample_run(tmp_path_factory):
     ])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    scenarios = json.loads((ROOT / "sample_exports" / "scenarios.json").read_text(encoding="utf-8"))
+    scenarios = json.loads((ROOT / "sample_exports" / "truth" / "scenarios.json").read_text(encoding="utf-8"))
     return {"dir": out, "output": result.output, "summary": summary, "scenarios": scenarios}

@@ -107,15 +107,17 @@ def test_terminal_summary(sample_run):
     assert "ACT" in sample_run["output"]
 
 
-def test_same_inputs_same_outputs(tmp_path):
+def test_same_inputs_same_outputs(tmp_path, monkeypatch):
     runner = CliRunner()
     outputs = []
     for run in ("first", "second"):
-        with runner.isolated_filesystem(temp_dir=tmp_path):
-            result = runner.invoke(cli, ["analyse", str(SAMPLE_XLSX), "-o", "r.html", "--json", "s.json",
-                                         "--now", "2026-12-01T08:00", "-q"])
-            assert result.exit_code == 0
-            outputs.append((Path("r.html").read_bytes(), Path("s.json").read_bytes()))
+        # Same relative output names in two folders: the report names its side outputs.
+        (tmp_path / run).mkdir()
+        monkeypatch.chdir(tmp_path / run)
+        result = runner.invoke(cli, ["analyse", str(SAMPLE_XLSX), "-o", "r.html", "--json", "s.json",
+                                     "--now", "2026-12-01T08:00", "-q"])
+        assert result.exit_code == 0
+        outputs.append((Path("r.html").read_bytes(), Path("s.json").read_bytes()))
     assert outputs[0] == outputs[1]
 
 
@@ -156,3 +158,17 @@ def test_codes_lists_entries():
     result = CliRunner().invoke(cli, ["codes", "--json"])
     data = json.loads(result.output)
     assert len(data["entries"]) >= 7 and data["catalogue_version"]
+
+
+def test_installed_package_runs_outside_the_source_tree(tmp_path):
+    """From another folder, `python -m analyzer` uses the installed package: templates and catalogue
+    must ship inside it (a non-editable `pip install .`)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "analyzer", "analyse", str(SAMPLE_XLSX), "-o", "r.html", "-q"],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    if "No module named analyzer" in result.stderr:
+        pytest.skip("analyzer is not installed in this interpreter")
+    assert result.returncode == 0, result.stderr
+    assert "What to do first" in (tmp_path / "r.html").read_text(encoding="utf-8")
