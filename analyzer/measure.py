@@ -125,8 +125,12 @@ def measure(classified: pd.DataFrame, period_end: pd.Timestamp, transient_hours:
     codes = _codes(alerts, pairs)
     daily = (alerts.assign(day=alerts["created_on"].dt.normalize())
              .pivot_table(index="day", columns="category", values="text", aggfunc="size", fill_value=0))
-    top = mailboxes["mailbox"].head(top_grid).tolist()
-    mailbox_days = _mailbox_days(alerts[alerts["mailbox"].isin(top)])
+    # The grid shows persistence of what needs attention: alerts of act/watch pairs, on the
+    # highest-ranked mailboxes that have any (benign noise would colour every day).
+    attention = pairs[pairs["triage"] != "ignore"][PAIR_KEYS]
+    attention_alerts = alerts.merge(attention, on=PAIR_KEYS, how="inner")
+    top = mailboxes[mailboxes["mailbox"].isin(attention["mailbox"])]["mailbox"].head(top_grid).tolist()
+    mailbox_days = _mailbox_days(attention_alerts[attention_alerts["mailbox"].isin(top)])
     return Measures(pairs, mailboxes, actions, codes, daily, mailbox_days)
 
 
@@ -180,7 +184,7 @@ def _actions(pairs: pd.DataFrame) -> pd.DataFrame:
     that need it now, and separate 'watch' / 'ignore' items for those where it is only noise."""
     columns = ["action", "triage", "rule_ids", "titles", "codes", "mailboxes", "mailbox_detail", "mailbox_count",
                "ongoing_mailboxes", "alerts", "persisted_hours", "first_seen", "last_seen", "who_acts", "doc_urls",
-               "known", "triage_rank"]
+               "known", "transient", "triage_rank"]
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     unknown_action = "Look up unclassified code " + (pairs["family"] + " " + pairs["code"]).str.strip()
@@ -191,7 +195,8 @@ def _actions(pairs: pd.DataFrame) -> pd.DataFrame:
     keys = ["action", "triage_rank"]
     grouped = keyed.groupby(keys, sort=False)
     actions = grouped.agg(alerts=("alerts", "sum"), persisted_hours=("persisted_hours", "sum"),
-                          first_seen=("first_seen", "min"), last_seen=("last_seen", "max"), known=("known", "max"))
+                          first_seen=("first_seen", "min"), last_seen=("last_seen", "max"), known=("known", "max"),
+                          transient=("transient", "max"))
     actions["rule_ids"] = grouped["rule"].agg(lambda s: sorted({r for r in s if r}))
     actions["titles"] = grouped["title"].agg(lambda s: list(dict.fromkeys(t for t in s if t)))
     actions["who_acts"] = grouped["who_acts"].agg(lambda s: ", ".join(dict.fromkeys(w for w in s if w)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .columns import ColumnMapping, map_columns
@@ -61,11 +62,18 @@ class Normalised:
 
 
 def _strings(frame: pd.DataFrame, mapping: ColumnMapping, role: str) -> pd.Series:
+    """A role's column as stripped text ('' where empty). Work is done once per distinct value:
+    exports repeat the same texts, names and labels many times."""
     column = mapping.columns.get(role)
     if column is None:
         return pd.Series("", index=frame.index, dtype=object)
-    values = frame[column]
-    return values.where(values.notna(), "").astype(str).str.strip()
+    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=frame.index, dtype=object)
+
+
+def _is_blank(values: pd.Series) -> pd.Series:
+    return values.isna() | values.astype(object).eq("")
 
 
 _DATE_PREFIX = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
@@ -153,10 +161,10 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
     created, order = parse_datetimes(frame[mapping.columns["created_on"]], dayfirst, tz)
     if "last_update_on" in mapping.columns:
         updated, _ = parse_datetimes(frame[mapping.columns["last_update_on"]], dayfirst, tz)
-        updated_raw = _strings(frame, mapping, "last_update_on")
+        updated_blank = _is_blank(frame[mapping.columns["last_update_on"]])
     else:
         updated = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        updated_raw = pd.Series("", index=frame.index, dtype=object)
+        updated_blank = pd.Series(True, index=frame.index)
     canonical = pd.DataFrame({
         "alert_id": _strings(frame, mapping, "alert_id").str.lower().str.strip("{}"),
         "mailbox": _strings(frame, mapping, "mailbox"),
@@ -173,17 +181,17 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
     }, index=frame.index)
     # A later Last Update On before Created On is a clock or export glitch: the episode is the instant.
     canonical["last_update_on"] = canonical[["created_on", "last_update_on"]].max(axis=1)
-    created_raw = _strings(frame, mapping, "created_on")
+    created_column = frame[mapping.columns["created_on"]]
     reason = pd.Series("", index=frame.index, dtype=object)
     reason[(canonical["text"] == "") & (canonical["details"] == "")] = "no alert text"
-    reason[(reason == "") & (created_raw == "")] = "missing Created On"
+    reason[(reason == "") & _is_blank(created_column)] = "missing Created On"
     reason[(reason == "") & canonical["created_on"].isna()] = "unparseable Created On"
-    reason[(reason == "") & updated.isna() & (updated_raw != "")] = "unparseable Last Update On"
+    reason[(reason == "") & updated.isna() & ~updated_blank] = "unparseable Last Update On"
     rejected_mask = reason != ""
     rejected = pd.DataFrame({"source": table.source, "row": canonical["row"][rejected_mask],
                              "reason": reason[rejected_mask],
                              "text": canonical["text"][rejected_mask].str.slice(0, 200),
-                             "created_on": created_raw[rejected_mask]})
+                             "created_on": created_column[rejected_mask].astype(str)})
     summary = InputSummary(
         path=table.source, format=table.format, rows_read=len(frame), sheet=table.sheet, encoding=table.encoding,
         delimiter=table.delimiter, columns=mapping.as_list(), date_order=order, notes=list(table.notes),

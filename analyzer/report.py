@@ -116,8 +116,9 @@ def mailbox_grid(mailbox_days: pd.DataFrame, mailboxes: list[dict], period_start
         days = days[-62:]
     cell, label_width = 16, 190
     indexed = mailbox_days.set_index(["mailbox", "day"])
+    shown = set(mailbox_days["mailbox"])
     grid_rows = []
-    for position, mailbox in enumerate(m for m in mailboxes[:rows]):
+    for position, mailbox in enumerate([m for m in mailboxes if m["mailbox"] in shown][:rows]):
         cells = []
         for index, day in enumerate(days):
             key = (mailbox["mailbox"], day)
@@ -137,8 +138,9 @@ def mailbox_grid(mailbox_days: pd.DataFrame, mailboxes: list[dict], period_start
 def code_chart(codes: list[dict], rows: int = 15) -> dict:
     top = codes[:rows]
     peak = max((c["alerts"] for c in top), default=1)
-    bar_area, label_width, row_height = 420, 300, 20
-    bars = [{"label": (c["family"] + " " + c["code"]).strip() or c["title"] or "(no code)", "title": c["title"],
+    bar_area, label_width, row_height = 380, 380, 20
+    bars = [{"label": " · ".join(part for part in (c["code"], c["title"]) if part) or "(no code)",
+             "title": (c["family"] + " " + c["code"]).strip(),
              "alerts": c["alerts"], "y": 8 + i * row_height, "width": round(max(c["alerts"] / peak * bar_area, 1), 1),
              "colour": CATEGORY_COLOURS.get(c["category"], "#777777")} for i, c in enumerate(top)]
     return {"bars": bars, "label_width": label_width, "width": label_width + bar_area + 80,

@@ -60,7 +60,7 @@ def action_record(row: dict) -> dict:
         "ongoing_mailboxes": _int(row["ongoing_mailboxes"]), "alerts": _int(row["alerts"]), "triage": row["triage"],
         "persisted_hours": _hours(row["persisted_hours"]), "first_seen": iso(row["first_seen"]),
         "last_seen": iso(row["last_seen"]), "who_acts": row["who_acts"], "doc_urls": list(row["doc_urls"]),
-        "known": bool(row["known"]),
+        "known": bool(row["known"]), "transient": bool(row["transient"]),
         "mailbox_detail": [
             {"mailbox": m["mailbox"], "alerts": _int(m["alerts"]), "first_seen": iso(m["first_seen"]),
              "last_seen": iso(m["last_seen"]), "ongoing": bool(m["ongoing"]),
