@@ -32,7 +32,7 @@ CATEGORIES = (
 SEVERITIES = ("error", "warning", "information")
 WHO_ACTS = ("admin", "plug-in developer", "mailbox owner", "Exchange admin", "Microsoft support", "nobody")
 REQUIRED = ("id", "title", "category", "severity", "transient", "who_acts", "cause", "actions", "action", "doc_url")
-OPTIONAL = ("benign", "covers", "codes", "family_codes", "patterns", "cases")
+OPTIONAL = ("benign", "reading", "covers", "codes", "family_codes", "patterns", "cases")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -49,6 +49,7 @@ class Entry:
     action: str
     doc_url: str
     benign: bool = False
+    reading: str = ""  # how an ambiguous number is read (EWS ordinal or HTTP status)
     covers: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     family_codes: tuple[tuple[str, str], ...] = ()
@@ -64,6 +65,7 @@ class Entry:
             "severity": self.severity,
             "transient": self.transient,
             "benign": self.benign,
+            "reading": self.reading,
             "who_acts": self.who_acts,
             "cause": self.cause,
             "actions": list(self.actions),
@@ -159,7 +161,9 @@ def _entry_from_table(table: dict, where: str) -> Entry:
     where = f"{where} (id '{entry_id}')"
     if not isinstance(entry_id, str) or not _ID.match(entry_id):
         raise CatalogueError(f"{where}: 'id' must be lower-case letters, digits and dashes")
-    for key in ("title", "category", "severity", "who_acts", "cause", "action", "doc_url"):
+    for key in ("title", "category", "severity", "who_acts", "cause", "action", "doc_url", "reading"):
+        if key not in table:
+            continue
         if not isinstance(table[key], str):
             raise CatalogueError(f"{where}: '{key}' must be a string")
     for key, allowed in (("category", CATEGORIES), ("severity", SEVERITIES), ("who_acts", WHO_ACTS)):
@@ -198,6 +202,7 @@ def _entry_from_table(table: dict, where: str) -> Entry:
         action=table["action"],
         doc_url=table["doc_url"],
         benign=table.get("benign", False),
+        reading=table.get("reading", ""),
         covers=_as_tuple_of_str(table.get("covers", []), where, "covers"),
         codes=codes,
         family_codes=tuple(family_codes),

@@ -11,7 +11,7 @@ from .parse import code_hex, parse_text
 
 CLASSIFICATION_COLUMNS = (
     "direction", "family", "code", "code_hex", "rule", "known", "matched_by", "category", "transient", "benign",
-    "severity", "title", "who_acts", "action", "doc_url", "text_mailbox",
+    "severity", "title", "who_acts", "action", "doc_url", "reading", "text_mailbox",
 )
 NO_MAILBOX = "(no mailbox named)"
 
@@ -41,6 +41,7 @@ def classify_texts(texts: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "who_acts": entry.who_acts if entry else "",
             "action": entry.action if entry else "",
             "doc_url": entry.doc_url if entry else "",
+            "reading": entry.reading if entry else "",
             "text_mailbox": parsed.mailbox,
         })
     return pd.DataFrame.from_records(records, columns=["text", "details", *CLASSIFICATION_COLUMNS])

@@ -173,13 +173,19 @@ def explain_command(code: str, catalogues, as_json: bool) -> None:
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--catalogue", "catalogues", multiple=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
-def codes_command(category: str | None, catalogues, as_json: bool) -> None:
+@click.option("--markdown", is_flag=True, help="Print the catalogue as Markdown (docs/CODES.md).")
+def codes_command(category: str | None, catalogues, as_json: bool, markdown: bool) -> None:
     """List the catalogue entries."""
     try:
         catalogue = load_catalogue(list(catalogues))
     except AnalyzerError as error:
         _fail(error, False)
     entries = [e for e in catalogue.entries if not category or e.category == category]
+    if markdown:
+        from .codes_doc import render
+
+        click.echo(render(catalogue), nl=False)
+        return
     if as_json:
         click.echo(json.dumps({"catalogue_version": catalogue.version, "entries": [e.as_dict() for e in entries]},
                               indent=2, ensure_ascii=False))

@@ -144,7 +144,8 @@ def _empty_measures() -> Measures:
                        "warnings", "information", "persisted_hours", "active_days", "longest_streak_days",
                        "top_code", "top_title", "top_rule", "triage", "triage_rank", "act_codes", "ongoing"]
     code_columns = ["family", "code", "rule", "alerts", "mailboxes", "code_hex", "title", "category", "transient",
-                    "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "triage_rank", "triage"]
+                    "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "reading", "triage_rank",
+                    "triage"]
     return Measures(pd.DataFrame(columns=pair_columns), pd.DataFrame(columns=mailbox_columns), _actions(
         pd.DataFrame(columns=pair_columns)), pd.DataFrame(columns=code_columns), pd.DataFrame(),
         pd.DataFrame(columns=["mailbox", "day", "alerts", "active"]))
@@ -227,7 +228,8 @@ def _codes(alerts: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
              .agg(alerts=("text", "size"), mailboxes=("mailbox", "nunique"), code_hex=("code_hex", "first"),
                   title=("title", "first"), category=("category", "first"), transient=("transient", "first"),
                   known=("known", "first"), action=("action", "first"), doc_url=("doc_url", "first"),
-                  who_acts=("who_acts", "first"), sample_text=("text", "first"), matched_by=("matched_by", "first"))
+                  who_acts=("who_acts", "first"), sample_text=("text", "first"), matched_by=("matched_by", "first"),
+                  reading=("reading", "first"))
              .reset_index())
     worst = pairs.groupby(keys, sort=False)["triage_rank"].min()
     codes = codes.merge(worst.rename("triage_rank").reset_index(), on=keys, how="left")

@@ -76,7 +76,7 @@ def code_record(row: dict) -> dict:
         "title": row["title"], "category": row["category"], "transient": bool(row["transient"]),
         "known": bool(row["known"]), "alerts": _int(row["alerts"]), "mailboxes": _int(row["mailboxes"]),
         "action": row["action"], "doc_url": row["doc_url"], "who_acts": row["who_acts"],
-        "matched_by": row["matched_by"], "triage": row["triage"],
+        "matched_by": row["matched_by"], "reading": row["reading"], "triage": row["triage"],
     }
 
 

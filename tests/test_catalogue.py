@@ -85,3 +85,11 @@ def test_extra_catalogue_conflicting_key_is_refused(tmp_path: Path):
     extra.write_text(ENTRY.format(id="mine", url="https://x.example/", code="Crm.80040265"), encoding="utf-8")
     with pytest.raises(CatalogueError, match="'isv-aborted' and 'mine' both match"):
         load_catalogue([extra])
+
+
+def test_codes_doc_is_current():
+    """docs/CODES.md is generated from the catalogue; regenerate with `python -m analyzer.codes_doc`."""
+    from analyzer.codes_doc import render
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "CODES.md"
+    assert path.read_text(encoding="utf-8") == render(CATALOGUE), "stale: run python -m analyzer.codes_doc"

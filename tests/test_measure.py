@@ -11,7 +11,7 @@ def alert(mailbox, code, start, end, transient=False, level="error", benign=Fals
     return {"mailbox": mailbox, "family": "F", "code": code, "rule": f"rule-{code}", "known": True,
             "transient": transient, "benign": benign, "category": category, "title": f"title {code}",
             "action": f"fix {code}", "who_acts": "admin", "doc_url": "https://x.example/", "code_hex": "",
-            "level": level, "text": f"text {code}", "regarding_type": "mailbox", "matched_by": "code",
+            "level": level, "text": f"text {code}", "regarding_type": "mailbox", "matched_by": "code", "reading": "",
             "created_on": pd.Timestamp(start), "last_update_on": pd.Timestamp(end)}
 
 

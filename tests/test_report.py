@@ -60,3 +60,20 @@ def test_header_only_export_gives_a_report_that_says_no_alerts(tmp_path):
     result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert "No alerts to analyse" in out.read_text(encoding="utf-8")
+
+
+def test_ambiguous_exchange_number_shows_the_reading_taken(tmp_path):
+    csv = tmp_path / "quota.csv"
+    csv.write_text(
+        "Regarding,Level,Text,Created On,Last Update On\r\n"
+        'User One,Error,"The email message ""Quote"" cannot be sent. Make sure that the credentials specified in the '
+        'mailbox User One are correct.\nEmail Server Error Code: Exchange.server returned 403 error.",'
+        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n", encoding="utf-8")
+    out, summary = tmp_path / "r.html", tmp_path / "s.json"
+    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "--json", str(summary), "-q"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    [code] = json.loads(summary.read_text(encoding="utf-8"))["codes"]
+    assert (code["family"], code["code"]) == ("Exchange", "403") and "HTTP status" in code["reading"]
+    assert "Read as: Exchange.server 403 read as the HTTP status" in out.read_text(encoding="utf-8")
