@@ -172,3 +172,11 @@ def test_installed_package_runs_outside_the_source_tree(tmp_path):
         pytest.skip("analyzer is not installed in this interpreter")
     assert result.returncode == 0, result.stderr
     assert "What to do first" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_json_summary_validates_against_the_schema(sample_run):
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "docs" / "summary.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(sample_run["summary"], schema, cls=jsonschema.Draft202012Validator)
