@@ -150,6 +150,11 @@ def code_chart(codes: list[dict], rows: int = 15) -> dict:
 def build_context(summary: dict, measures: Measures, top: int, outputs: dict[str, str]) -> dict:
     period = summary["period"]
     actions = summary["actions"]
+    shown = {m["mailbox"] for m in summary["mailboxes"][:top]}
+    pairs_by_mailbox: dict[str, list[dict]] = {}
+    for pair in summary["pairs"]:  # pairs, not alerts: a few per mailbox
+        if pair["mailbox"] in shown:
+            pairs_by_mailbox.setdefault(pair["mailbox"], []).append(pair)
     return {
         "s": summary,
         "top": top,
@@ -157,6 +162,7 @@ def build_context(summary: dict, measures: Measures, top: int, outputs: dict[str
         "actions_first": [a for a in actions if a["triage"] in ("act", "watch")],
         "actions_ignored": [a for a in actions if a["triage"] == "ignore"],
         "mailboxes_shown": summary["mailboxes"][:top],
+        "pairs_by_mailbox": pairs_by_mailbox,
         "mailboxes_hidden": max(0, len(summary["mailboxes"]) - top),
         "codes_shown": summary["codes"][:top],
         "codes_hidden": max(0, len(summary["codes"]) - top),

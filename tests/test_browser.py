@@ -47,29 +47,38 @@ def test_report_loads_clean_and_offline(browser, sample_run):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"))
     assert page.locator("#actions li.act").count() >= 3
-    assert page.locator("#ranking-table tbody tr").count() == 50
+    assert page.locator("#ranking-table > tbody > tr").count() == 50
     context.close()
 
 
 def test_sorting_and_filtering(browser, sample_run):
     context, page, _ = open_report(browser, sample_run["dir"] / "report.html")
-    names = page.locator("#ranking-table tbody tr td:nth-child(2)")
+    names = page.locator("#ranking-table > tbody > tr > td:nth-child(2) summary")
     before = names.all_inner_texts()
     page.locator("#ranking-table th", has_text="Mailbox").click()
     after = names.all_inner_texts()
     assert after != before and after == sorted(after, key=str.lower)
     page.locator("[data-filter-for=ranking-table] input").fill(before[0])
-    visible = page.locator("#ranking-table tbody tr:visible")
+    visible = page.locator("#ranking-table > tbody > tr:visible")
     assert visible.count() >= 1 and visible.count() < len(before)
     page.locator("[data-filter-for=ranking-table] input").fill("")
     page.locator("[data-filter-for=ranking-table] select").select_option("act")
-    assert all(b == "ACT" for b in page.locator("#ranking-table tbody tr:visible .badge").all_inner_texts())
+    assert all(b == "ACT" for b in page.locator("#ranking-table > tbody > tr:visible > td:nth-child(3) .badge").all_inner_texts())
+    context.close()
+
+
+def test_expanding_a_mailbox_shows_its_codes(browser, sample_run):
+    context, page, _ = open_report(browser, sample_run["dir"] / "report.html")
+    first = page.locator("#ranking-table > tbody > tr").first
+    assert not first.locator("table.pairs").is_visible()
+    first.locator("summary").click()
+    assert first.locator("table.pairs tbody tr").count() >= 1 and first.locator("table.pairs").is_visible()
     context.close()
 
 
 def test_without_javascript_tables_and_actions_are_there(browser, sample_run):
     context, page, events = open_report(browser, sample_run["dir"] / "report.html", javascript=False)
     assert page.locator("#actions li").count() >= 3
-    assert page.locator("#ranking-table tbody tr:visible").count() == 50
+    assert page.locator("#ranking-table > tbody > tr:visible").count() == 50
     assert not page.locator(".toolbar").first.is_visible()
     context.close()
