@@ -32,7 +32,7 @@ CATEGORIES = (
 SEVERITIES = ("error", "warning", "information")
 WHO_ACTS = ("admin", "plug-in developer", "mailbox owner", "Exchange admin", "Microsoft support", "nobody")
 REQUIRED = ("id", "title", "category", "severity", "transient", "who_acts", "cause", "actions", "action", "doc_url")
-OPTIONAL = ("benign", "reading", "covers", "codes", "family_codes", "patterns", "cases")
+OPTIONAL = ("benign", "prefer_wording", "reading", "covers", "codes", "family_codes", "patterns", "cases")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -49,6 +49,7 @@ class Entry:
     action: str
     doc_url: str
     benign: bool = False
+    prefer_wording: bool = False  # the wording is more specific than the codes it carries
     reading: str = ""  # how an ambiguous number is read (EWS ordinal or HTTP status)
     covers: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
@@ -105,7 +106,12 @@ class Catalogue:
                 self._patterns.append((re.compile(pattern, re.IGNORECASE), entry))
 
     def match(self, candidates: list[tuple[str, str]], text: str) -> Match:
-        """First candidate with a family+code entry, else with a code entry, else wording."""
+        """Wording marked prefer_wording first; then the first candidate with a family+code entry,
+        else with a code entry; else wording."""
+        for pattern, entry in self._patterns:
+            if entry.prefer_wording and pattern.search(text):
+                family, code = candidates[0] if candidates else ("", "")
+                return Match(entry, family, code, "wording")
         for family, code in candidates:
             entry = self._by_family_code.get((family.lower(), code.lower()))
             if entry:
@@ -169,7 +175,7 @@ def _entry_from_table(table: dict, where: str) -> Entry:
     for key, allowed in (("category", CATEGORIES), ("severity", SEVERITIES), ("who_acts", WHO_ACTS)):
         if table[key] not in allowed:
             raise CatalogueError(f"{where}: '{key}' is '{table[key]}', expected one of: {', '.join(allowed)}")
-    for key in ("transient", "benign"):
+    for key in ("transient", "benign", "prefer_wording"):
         if key in table and not isinstance(table[key], bool):
             raise CatalogueError(f"{where}: '{key}' must be true or false")
     url = urlparse(table["doc_url"])
@@ -188,6 +194,8 @@ def _entry_from_table(table: dict, where: str) -> Entry:
             re.compile(pattern)
         except re.error as exc:
             raise CatalogueError(f"{where}: pattern {pattern!r} is not a valid regular expression: {exc}") from None
+    if table.get("prefer_wording") and not patterns:
+        raise CatalogueError(f"{where}: 'prefer_wording' needs 'patterns'")
     if not (codes or family_codes or patterns):
         raise CatalogueError(f"{where}: needs at least one match key (codes, family_codes or patterns)")
     return Entry(
@@ -202,6 +210,7 @@ def _entry_from_table(table: dict, where: str) -> Entry:
         action=table["action"],
         doc_url=table["doc_url"],
         benign=table.get("benign", False),
+        prefer_wording=table.get("prefer_wording", False),
         reading=table.get("reading", ""),
         covers=_as_tuple_of_str(table.get("covers", []), where, "covers"),
         codes=codes,

@@ -66,18 +66,23 @@ _HEX_0X = re.compile(r"\b0x(?P<hex>[0-9a-f]{8})\b", re.IGNORECASE)
 _HR = re.compile(r"\bhr\s*=\s*(?P<num>-?\d{6,10})\b", re.IGNORECASE)
 _ERRORCODE_XML = re.compile(r"<(?:\w+:)?ErrorCode>\s*(?P<num>-?\d{6,10})\s*</", re.IGNORECASE)
 _EWS_RESPONSE = re.compile(
-    r"<(?:\w+:)?(?P<tag>InnerErrorResponseCode|ResponseCode)>\s*(?P<code>[A-Za-z]\w*)\s*</", re.IGNORECASE
+    r"<(?:\w+:)?(?P<tag>InnerErrorResponseCode|ResponseCode)\b[^>]*>\s*(?P<code>[A-Za-z]\w*)\s*</", re.IGNORECASE
 )
 _EWS_INNER_VALUE = re.compile(r'Name="InnerErrorResponseCode"[^>]*>\s*(?P<code>[A-Za-z]\w*)\s*<', re.IGNORECASE)
 _HTTP_STATUS_DETAIL = re.compile(r"HTTP status (?P<num>\d{3})|\((?P<num2>\d{3})\)\s+[A-Z]", re.IGNORECASE)
 _SMTP_STATUS_DETAIL = re.compile(r"(?:Smtp\w*Exception|AuthenticationException):\s*(?P<num>[45]\d\d)\b", re.I)
+_CRM_COLON_NAME = re.compile(r"\bCrm\s+:\s*(?P<code>[A-Z][A-Za-z0-9]+)\b")
+# .NET SocketException messages that name a SocketError.
+_SOCKET_MESSAGES = {"no such host is known": "HostNotFound", "connection timed out": "TimedOut",
+                    "a connection attempt failed because the connected party did not properly respond": "TimedOut"}
 _BARE_HEX = re.compile(r"(?<![\w.\-])(?P<hex>8[0-9A-Fa-f]{7})(?![\w\-])")
 _BARE_NAME = re.compile(rf"^(?P<code>{_NAME})\.?\s*$")
 _HTTP_NUMBER_ANY_LANGUAGE = re.compile(r"http.*?\b(?P<num>[1-5]\d\d)\b", re.IGNORECASE)
 
 _DIRECTION_WORDS = [
     ("test", re.compile(r"^\s*test (?:and|&) enable|test (?:and|&) enable (?:failed|mailbox)", re.IGNORECASE)),
-    ("profile", re.compile(r"one or more mailboxes have been disabled|test connection|remote server error", re.I)),
+    ("profile", re.compile(r"one or more mailboxes have been disabled|test connection|remote server error|"
+                           r"^\s*test failed\b|operation has timed out|does not have permission to impersonate", re.I)),
     (
         "act",
         re.compile(
@@ -105,10 +110,13 @@ _MAILBOX_QUOTED = re.compile(r"\bmailbox\s+[\"“„«]\s*(?P<name>[^\"“”„
 _MAILBOX_UNQUOTED = re.compile(
     r"\bmailbox\s+(?P<name>[^\s\"“”„«».,][^\n]*?)"
     r"(?=\s+(?:didn't|did not|didn’t|because|while|is|are|has|have|requires|does|doesn't|doesn’t|as the|"
-    r"could|was|for)\b|[.,](?:\s|$)|$)",
+    r"could|couldn't|couldn’t|can't|can’t|cannot|was|for|with)\b|[.,](?:\s|$)|$)",
     re.IGNORECASE,
 )
 _THE_X_MAILBOX = re.compile(r"\bfor the (?P<name>[^\s\"“”].{0,120}?) mailbox (?:is|has)\b", re.IGNORECASE)
+_NAME_BEFORE_DIDNT_SYNC = re.compile(
+    r"(?:^|[.!?]\s+)[\"“]?(?P<name>[A-Z0-9][^.\n\"”]{0,120}?)[\"”]? (?:didn't|did not|didn’t) synchroni[sz]e")
+_ADDRESS_CONFIGURED = re.compile(r"\bemail address (?P<name>[^\s@\"]+@[^\s\"]+?) is configured", re.IGNORECASE)
 _NAME_BEFORE_MAILBOX = re.compile(r"(?P<name>[A-Z0-9][\w'&@-]*(?:\s+[A-Z0-9][\w'&@-]*)*)\s*の\s*メールボックス")
 _TRANSLATED_MAILBOX = re.compile(
     r"(?:Postfach|boîte aux lettres|poštovní schránku|poštovní schránky|cassetta postale|buzón(?: de correo)?|"
@@ -234,7 +242,11 @@ def extract_candidates(text: str, details: str = "") -> list[tuple[str, str]]:
             continue
         found += [("Crm", normalise_code(m.group("hex"))[0]) for m in _CRM_HEX.finditer(source)]
         found += [("Crm", normalise_code(m.group("num"))[0]) for m in _HR.finditer(source)]
-        found += [("Crm", normalise_code(m.group("num"))[0]) for m in _ERRORCODE_XML.finditer(source)]
+        # The innermost (last) fault code is the specific one; the outer one is generic.
+        found += [("Crm", normalise_code(m.group("num"))[0]) for m in reversed(list(_ERRORCODE_XML.finditer(source)))]
+        found += [("", m.group("code")) for m in _CRM_COLON_NAME.finditer(source)]
+        lowered = source.lower()
+        found += [("Socket", name) for message, name in _SOCKET_MESSAGES.items() if message in lowered]
         # The inner EWS code is the specific one (ErrorInvalidLicense inside ErrorInternalServerError).
         found += [("Exchange", m.group("code")) for m in _EWS_INNER_VALUE.finditer(source)]
         ews = sorted(_EWS_RESPONSE.finditer(source), key=lambda m: m.group("tag").lower() != "innererrorresponsecode")
@@ -297,7 +309,8 @@ def _acceptable(name: str) -> bool:
 def extract_mailbox(text: str) -> str:
     """The mailbox name the text carries, or '' (never a test subject or a profile name)."""
     body = _QUOTED_SUBJECT.sub("email message", text)
-    for pattern in (_MAILBOX_QUOTED, _MAILBOX_UNQUOTED, _THE_X_MAILBOX, _TRANSLATED_MAILBOX, _NAME_BEFORE_MAILBOX):
+    for pattern in (_MAILBOX_QUOTED, _MAILBOX_UNQUOTED, _THE_X_MAILBOX, _NAME_BEFORE_DIDNT_SYNC, _ADDRESS_CONFIGURED,
+                    _TRANSLATED_MAILBOX, _NAME_BEFORE_MAILBOX):
         for m in pattern.finditer(body):
             name = _clean_name(m.group("name"))
             if _acceptable(name):
