@@ -100,7 +100,8 @@ def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, t
     except AnalyzerError as error:
         _fail(error, debug)
     except OSError as error:
-        _fail(AnalyzerError(f"{error.filename or ''}: {error.strerror}"), debug)
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        _fail(AnalyzerError(f"{where}{error.strerror or error}"), debug)
     if not quiet:
         _print_summary(result.summary, [str(path) for path, _ in files])
     if fail_on:

@@ -24,8 +24,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "mailbox": (
         f"_regardingobjectid_value{_FORMATTED}", "regardingobjectidname", f"regardingobjectid{_FORMATTED}",
         "regarding", "regarding name", "mailbox", "regardingobjectid", "_regardingobjectid_value",
-        "bezug", "concernant", "référence", "relativo a", "referente a", "betreft", "dotyczy",
-        "angående", "関連", "关于", "regarding (mailbox)",
+        "bezug", "concernant", "référence", "relatif à", "relativo a", "referente a", "relacionado con", "betreft",
+        "dotyczy", "angående", "関連", "関連付け", "关于", "相关", "regarding (mailbox)",
     ),
     "regarding_type": (
         f"_regardingobjectid_value{_LOOKUP}", "regardingobjecttypecode", "regarding object type",
@@ -42,14 +42,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "details": ("trace error details", "errordetails", "details", "error details", "errortypedisplay"),
     "created_on": (
         "created on", f"createdon{_FORMATTED}", "createdon", "erstellt am", "créé le", "date de création",
-        "fecha de creación", "creato il", "data creazione", "gemaakt op", "utworzono", "skapad", "作成日",
-        "创建时间", "criado em", "created",
+        "fecha de creación", "creado el", "creato il", "data creazione", "data di creazione", "gemaakt op",
+        "utworzono", "data utworzenia", "skapad", "skapad den", "作成日", "作成日時", "创建时间", "创建日期",
+        "criado em", "data de criação", "created",
     ),
     "last_update_on": (
         "last update on", f"modifiedon{_FORMATTED}", "modifiedon", "modified on", "letzte aktualisierung am",
         "geändert am", "dernière mise à jour le", "modifié le", "última actualización", "modificado el",
-        "ultimo aggiornamento", "modificato il", "laatst bijgewerkt op", "gewijzigd op", "ostatnia aktualizacja",
-        "zmodyfikowano", "senast uppdaterad", "ändrad", "最終更新日", "上次更新时间", "修改时间", "modificado em",
+        "fecha de modificación", "última actualización el", "ultimo aggiornamento", "ultimo aggiornamento il",
+        "modificato il", "data modifica", "laatst bijgewerkt op", "gewijzigd op", "ostatnia aktualizacja",
+        "data modyfikacji", "zmodyfikowano", "senast uppdaterad", "senast uppdaterad den", "ändrad", "ändrad den",
+        "最終更新日", "最終更新日時", "修正日", "上次更新时间", "上次更新日期", "修改时间", "修改日期",
+        "modificado em", "última atualização em", "data de modificação",
         "(do not modify) modified on",
     ),
 }

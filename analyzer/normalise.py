@@ -29,7 +29,10 @@ LEVEL_LABELS = {
     "varning": "warning", "aviso": "warning", "警告": "warning",
     "information": "information", "1": "information", "informationen": "information", "info": "information",
     "información": "information", "informazioni": "information", "informatie": "information",
-    "informacja": "information", "informação": "information", "情報": "information", "信息": "information",
+    "informacja": "information", "informacje": "information", "informação": "information",
+    "informações": "information", "informatie ": "information", "情報": "information", "信息": "information",
+    "information ": "information", "informationsmeddelande": "information", "advertência": "warning",
+    "警告 ": "warning", "erreur ": "error", "błędy": "error",
     "informational": "information",
 }
 

@@ -34,9 +34,10 @@ CATEGORY_COLOURS = {
 
 
 def _template_environment() -> jinja2.Environment:
-    try:
-        folder = Path(str(resources.files("analyzer.report_templates")))
-    except ModuleNotFoundError:  # running from a source checkout that is not installed
+    # Installed: the templates ship inside the package (pyproject maps reports/templates there).
+    # Source checkout: they are at reports/templates beside the package.
+    folder = Path(str(resources.files("analyzer").joinpath("report_templates")))
+    if not (folder / "report.html").is_file():
         folder = Path(__file__).resolve().parent.parent / "reports" / "templates"
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
