@@ -65,8 +65,10 @@ def resolve_period(options: Options) -> tuple[pd.Timestamp | None, pd.Timestamp 
     since = _parse_bound(options.since, "--since") if options.since else None
     until = _parse_bound(options.until, "--until") if options.until else None
     if options.month:
-        if not re.fullmatch(r"\d{4}-\d{2}", options.month):
-            raise UsageError(f"--month {options.month}: use YYYY-MM, for example 2026-11")
+        if since is not None or until is not None:
+            raise UsageError("--month cannot be combined with --since/--until; use one or the other")
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", options.month):
+            raise UsageError(f"--month {options.month}: use YYYY-MM with a month 01-12, for example 2026-11")
         since = pd.Timestamp(options.month + "-01")
         until = since + pd.offsets.MonthBegin(1)
     if since is not None and until is not None and until <= since:
@@ -130,8 +132,10 @@ def analyse(paths: list[str | Path], options: Options | None = None) -> Analysis
                                           last_update_on=classified["last_update_on"].clip(upper=until))
     measures = measure(within_period, period_end if period_end is not None else pd.Timestamp(0),
                        options.transient_hours, options.rank_by)
+    # --until and --month ends are exclusive: show the last second inside the period.
+    shown_end = period_end - pd.Timedelta(seconds=1) if until is not None and period_end is not None else period_end
     summary = build_summary(
         data=data, classified=classified, measures=measures, catalogue=catalogue, options=options,
-        period=(period_start, period_end), tool_version=__version__, generated=generated_at(options),
+        period=(period_start, shown_end), tool_version=__version__, generated=generated_at(options),
     )
     return Analysis(summary, classified, data.rejected, measures, catalogue, options)

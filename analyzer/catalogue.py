@@ -135,6 +135,10 @@ class Catalogue:
         family_hint, _, bare = token.rpartition(":") if ":" in token and " " not in token else ("", "", token)
         code, _hex = normalise_code(bare)
         candidates.append((family_hint, code))
+        from .parse import HTTP_STATUS_BY_NAME
+
+        if bare.lower() in HTTP_STATUS_BY_NAME:  # "Unauthorized", "ServiceUnavailable"
+            candidates.append(("Http", HTTP_STATUS_BY_NAME[bare.lower()]))
         found: list[Entry] = []
         for family, candidate_code in candidates:
             for (fam, key_code), entry in self._by_family_code.items():

@@ -119,21 +119,31 @@ def _xlsx_sheets(summary: dict):
             "codes": pd.DataFrame(summary["codes"]), "actions": pd.DataFrame(actions)}
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+
 def _print_summary(summary: dict, written: list[str]) -> None:
     rows, period, headline = summary["rows"], summary["period"], summary["headline"]
     echo = click.echo
     echo(f"Read {rows['read']:,} rows: {rows['analysed']:,} analysed, {rows['duplicates']:,} duplicates, "
          f"{rows['rejected']:,} rejected.")
+    if not rows["analysed"]:
+        echo("Warning: no alerts to analyse" + (" (see the rejected rows in the report)" if rows["rejected"] else "")
+             + ".", err=True)
     if period["start"]:
         echo(f"Period {period['start'][:16].replace('T', ' ')} to {period['end'][:16].replace('T', ' ')}; "
-             f"{headline['mailboxes']:,} mailboxes, {headline['mailboxes_to_act_on']:,} to act on, "
+             f"{_plural(headline['mailboxes'], 'mailbox', 'mailboxes')}, {headline['mailboxes_to_act_on']:,} to act on, "
              f"{headline['ongoing_problems']:,} still failing at the end.")
-    for action in [a for a in summary["actions"] if a["triage"] == "act"][:5]:
+    act = [a for a in summary["actions"] if a["triage"] == "act"]
+    for action in act[:8]:
         names = ", ".join(action["mailboxes"][:3]) + (f" +{action['mailbox_count'] - 3}" if action["mailbox_count"] > 3
                                                       else "")
-        echo(f"  ACT  {action['action']} ({action['alerts']:,} alerts; {names})")
+        echo(f"  ACT  {action['action']} ({_plural(action['alerts'], 'alert')}; {names})")
+    if len(act) > 8:
+        echo(f"  ... and {len(act) - 8} more actions in the report")
     for mailbox in summary["mailboxes"][:5]:
-        echo(f"  #{mailbox['rank']:<3} {mailbox['mailbox']}: {mailbox['alerts']:,} alerts, {mailbox['triage']}"
+        echo(f"  #{mailbox['rank']:<3} {mailbox['mailbox']}: {_plural(mailbox['alerts'], 'alert')}, {mailbox['triage']}"
              f"{', ongoing' if mailbox['ongoing'] else ''}")
     echo("Wrote " + ", ".join(written))
 

@@ -26,6 +26,7 @@ class Measures:
     codes: pd.DataFrame
     daily: pd.DataFrame  # day x category counts
     mailbox_days: pd.DataFrame  # mailbox, day, alerts, active
+    grid_mailboxes: list[str]  # the grid's rows, in order
 
 
 def _segments(alerts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -90,7 +91,9 @@ def _level_counts(alerts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def triage_pairs(pairs: pd.DataFrame, transient_hours: float) -> pd.Series:
     transient = pairs["transient"].astype(bool)
-    benign = pairs["benign"].astype(bool) | (pairs["category"] == "informational")
+    # Benign entries, the informational category, and pairs whose alerts are all Information level.
+    information_only = (pairs["errors"] == 0) & (pairs["warnings"] == 0)
+    benign = pairs["benign"].astype(bool) | (pairs["category"] == "informational") | information_only
     known = pairs["known"].astype(bool)
     persisted = (pairs["persisted_hours"] > transient_hours) | (pairs["active_days"] >= 3)
     blip = (pairs["longest_episode_hours"] <= BLIP_HOURS) & (pairs["active_days"] <= 2)
@@ -121,17 +124,22 @@ def measure(classified: pd.DataFrame, period_end: pd.Timestamp, transient_hours:
                               ascending=[True, False, False, True], kind="stable").reset_index(drop=True)
 
     mailboxes = _mailboxes(alerts, pairs, period_end, rank_by)
-    actions = _actions(pairs)
+    actions = _actions(pairs, alerts)
     codes = _codes(alerts, pairs)
     daily = (alerts.assign(day=alerts["created_on"].dt.normalize())
              .pivot_table(index="day", columns="category", values="text", aggfunc="size", fill_value=0))
     # The grid shows persistence of what needs attention: alerts of act/watch pairs, on the
     # highest-ranked mailboxes that have any (benign noise would colour every day).
-    attention = pairs[pairs["triage"] != "ignore"][PAIR_KEYS]
-    attention_alerts = alerts.merge(attention, on=PAIR_KEYS, how="inner")
-    top = mailboxes[mailboxes["mailbox"].isin(attention["mailbox"])]["mailbox"].head(top_grid).tolist()
+    attention = pairs[pairs["triage"] != "ignore"]
+    attention_alerts = alerts.merge(attention[PAIR_KEYS], on=PAIR_KEYS, how="inner")
+    # Worst triage first, then the longest-lasting: the grid is about persistence.
+    grid_order = (attention.groupby("mailbox")
+                  .agg(triage_rank=("triage_rank", "min"), persisted_hours=("persisted_hours", "max"))
+                  .reset_index()
+                  .sort_values(["triage_rank", "persisted_hours", "mailbox"], ascending=[True, False, True]))
+    top = grid_order["mailbox"].head(top_grid).tolist()
     mailbox_days = _mailbox_days(attention_alerts[attention_alerts["mailbox"].isin(top)])
-    return Measures(pairs, mailboxes, actions, codes, daily, mailbox_days)
+    return Measures(pairs, mailboxes, actions, codes, daily, mailbox_days, top)
 
 
 def _empty_measures() -> Measures:
@@ -145,10 +153,10 @@ def _empty_measures() -> Measures:
                        "top_code", "top_title", "top_rule", "triage", "triage_rank", "act_codes", "ongoing"]
     code_columns = ["family", "code", "rule", "alerts", "mailboxes", "code_hex", "title", "category", "transient",
                     "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "reading", "triage_rank",
-                    "triage"]
+                    "triage", "act_mailboxes"]
     return Measures(pd.DataFrame(columns=pair_columns), pd.DataFrame(columns=mailbox_columns), _actions(
         pd.DataFrame(columns=pair_columns)), pd.DataFrame(columns=code_columns), pd.DataFrame(),
-        pd.DataFrame(columns=["mailbox", "day", "alerts", "active"]))
+        pd.DataFrame(columns=["mailbox", "day", "alerts", "active"]), [])
 
 
 def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timestamp, rank_by: str) -> pd.DataFrame:
@@ -158,7 +166,9 @@ def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timesta
                  regarding_type=("regarding_type", "first"), codes=("code", "nunique")))
     base = base.join(_level_counts(alerts, keys))
     base = base.join(persistence(alerts, keys).set_index("mailbox"))
-    top = pairs.sort_values(["mailbox", "alerts"], ascending=[True, False], kind="stable").drop_duplicates("mailbox")
+    # The top problem is the worst-triaged pair, then the one with most alerts.
+    top = pairs.sort_values(["mailbox", "triage_rank", "alerts"], ascending=[True, True, False],
+                            kind="stable").drop_duplicates("mailbox")
     top = top.set_index("mailbox")
     base["top_code"] = top["code"].where(top["code"] != "", top["rule"])
     base["top_title"] = top["title"]
@@ -180,7 +190,12 @@ def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timesta
     return base
 
 
-def _actions(pairs: pd.DataFrame) -> pd.DataFrame:
+TRANSIENT_NOT_CLEARED = ("Transient error that did not clear: check Exchange / Microsoft 365 service health and "
+                         "mailbox access, then open a Microsoft support request if it continues")
+TRANSIENT_NOT_CLEARED_WHO = "admin, then Microsoft support"
+
+
+def _actions(pairs: pd.DataFrame, alerts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pairs grouped by (recommended action, triage): the same fix is one 'act' item for the mailboxes
     that need it now, and separate 'watch' / 'ignore' items for those where it is only noise."""
     columns = ["action", "triage", "rule_ids", "titles", "codes", "mailboxes", "mailbox_detail", "mailbox_count",
@@ -192,10 +207,14 @@ def _actions(pairs: pd.DataFrame) -> pd.DataFrame:
     unknown_action = unknown_action.where(pairs["code"] != "",
                                           "Read the unclassified alerts (no code found) and add them to the catalogue")
     keyed = pairs.assign(action=np.where(pairs["known"], pairs["action"], unknown_action))
+    # A transient error that became 'act' needs escalation, not the entry's "wait a cycle" advice.
+    escalate = keyed["transient"].astype(bool) & (keyed["triage"] == "act")
+    keyed.loc[escalate, "action"] = TRANSIENT_NOT_CLEARED
+    keyed.loc[escalate, "who_acts"] = TRANSIENT_NOT_CLEARED_WHO
     keyed = keyed.sort_values(["alerts"], ascending=False, kind="stable")
     keys = ["action", "triage_rank"]
     grouped = keyed.groupby(keys, sort=False)
-    actions = grouped.agg(alerts=("alerts", "sum"), persisted_hours=("persisted_hours", "sum"),
+    actions = grouped.agg(alerts=("alerts", "sum"),
                           first_seen=("first_seen", "min"), last_seen=("last_seen", "max"), known=("known", "max"),
                           transient=("transient", "max"))
     actions["rule_ids"] = grouped["rule"].agg(lambda s: sorted({r for r in s if r}))
@@ -206,14 +225,22 @@ def _actions(pairs: pd.DataFrame) -> pd.DataFrame:
     # The action's mailboxes, most alerts first, with their own figures.
     per_mailbox = (keyed.groupby(keys + ["mailbox"], sort=False)
                    .agg(alerts=("alerts", "sum"), first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
-                        ongoing=("ongoing", "max"), persisted_hours=("persisted_hours", "sum"))
-                   .reset_index()
+                        ongoing=("ongoing", "max"), persisted_hours=("persisted_hours", "max"))
+                   .reset_index())
+    if alerts is not None and not alerts.empty:
+        # Persisted time of a mailbox under one action: the union over all its codes for that action.
+        joined = alerts[PAIR_KEYS + ["created_on", "last_update_on"]].merge(keyed[PAIR_KEYS + keys], on=PAIR_KEYS)
+        union = persistence(joined, keys + ["mailbox"])[keys + ["mailbox", "persisted_hours"]]
+        per_mailbox = per_mailbox.drop(columns="persisted_hours").merge(union, on=keys + ["mailbox"], how="left")
+    per_mailbox = (per_mailbox
                    .sort_values(keys + ["alerts", "mailbox"], ascending=[True, True, False, True], kind="stable"))
     by_action = per_mailbox.groupby(keys, sort=False)
     actions["mailboxes"] = by_action["mailbox"].agg(list)
     actions["mailbox_detail"] = by_action[["mailbox", "alerts", "first_seen", "last_seen", "ongoing",
                                            "persisted_hours"]].apply(lambda g: g.to_dict("records"))
     actions["mailbox_count"] = actions["mailboxes"].str.len()
+    # The longest any one mailbox suffered it (a sum over mailboxes could exceed the period).
+    actions["persisted_hours"] = by_action["persisted_hours"].max()
     actions["ongoing_mailboxes"] = by_action["ongoing"].sum().astype(int)
     actions = actions.reset_index()
     actions["triage"] = actions["triage_rank"].map({rank: name for name, rank in TRIAGE_ORDER.items()})
@@ -233,6 +260,9 @@ def _codes(alerts: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
              .reset_index())
     worst = pairs.groupby(keys, sort=False)["triage_rank"].min()
     codes = codes.merge(worst.rename("triage_rank").reset_index(), on=keys, how="left")
+    act_mailboxes = pairs[pairs["triage"] == "act"].groupby(keys, sort=False)["mailbox"].nunique()
+    codes = codes.merge(act_mailboxes.rename("act_mailboxes").reset_index(), on=keys, how="left")
+    codes["act_mailboxes"] = codes["act_mailboxes"].fillna(0).astype(int)
     codes["triage"] = codes["triage_rank"].map({rank: name for name, rank in TRIAGE_ORDER.items()})
     return codes.sort_values(["alerts", "code"], ascending=[False, True], kind="stable").reset_index(drop=True)
 

@@ -127,6 +127,7 @@ def parse_datetimes(values: pd.Series, dayfirst: bool | None, tz: str | None) ->
     day_first, order = decide_day_first(strings, dayfirst)
     aware = strings.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     if aware.any():
+        order = f"ISO with time zone, converted to {tz or 'UTC'}"
         parsed = pd.to_datetime(strings[aware], format="ISO8601", errors="coerce", utc=True)
         parsed = parsed.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
         result[parsed.index] = parsed
@@ -232,6 +233,12 @@ def normalise(tables: list[RawTable], overrides: dict[str, str] | None = None, d
     alerts, duplicates = drop_duplicates(alerts)
     rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else pd.DataFrame(
         columns=["source", "row", "reason", "text", "created_on"])
+    converted = any(i.date_order.startswith("ISO with time zone") for i in inputs)
+    if tz:
+        timezone = tz
+    elif converted:
+        timezone = "UTC (the export's dates carry a time zone; use --tz to show local time)"
+    else:
+        timezone = "as exported (local time of the exporting user)"
     return Normalised(alerts=alerts, rejected=rejected, duplicates=duplicates,
-                      rows_read=sum(i.rows_read for i in inputs), inputs=inputs,
-                      timezone=tz or "as exported (local time of the exporting user)")
+                      rows_read=sum(i.rows_read for i in inputs), inputs=inputs, timezone=timezone)

@@ -50,11 +50,18 @@ def _template_environment() -> jinja2.Environment:
     environment.filters["day"] = _day
     environment.filters["hours"] = _hours
     environment.filters["thousands"] = lambda n: f"{int(n):,}"
+    environment.filters["plural"] = lambda n, word: f"{int(n):,} {word}{'' if int(n) == 1 else 's'}"
+    environment.filters["short"] = _short
     return environment
 
 
 def _when(value: str | None) -> str:
     return "" if not value else value.replace("T", " ")[:16]
+
+
+def _short(value: str | None) -> str:
+    """Month-day hour:minute; the year is in the report's heading."""
+    return "" if not value else value[5:16].replace("T", " ")
 
 
 def _day(value: str | None) -> str:
@@ -99,15 +106,27 @@ def daily_chart(daily: pd.DataFrame, period_start: str | None, period_end: str |
         bars.append({"x": round(left + index * step + 1, 1), "width": round(max(step - 2, 1), 1),
                      "day": day.strftime("%Y-%m-%d"), "label": day.strftime("%d"), "total": int(totals[day]),
                      "segments": segments, "show_label": len(days) <= 40 or index % 7 == 0})
+    step_value = _nice_step(peak)
     ticks = [{"value": value, "y": round(height - bottom - value / peak * plot_height, 1)}
-             for value in sorted({0, peak // 2, peak})]
+             for value in range(0, peak + 1, step_value)]
     legend = [{"category": c, "colour": CATEGORY_COLOURS.get(c, "#777777"), "alerts": int(table[c].sum())}
               for c in categories]
     return {"width": width, "height": height, "left": left, "bottom": bottom, "bars": bars, "ticks": ticks,
             "legend": legend, "peak": peak}
 
 
-def mailbox_grid(mailbox_days: pd.DataFrame, mailboxes: list[dict], period_start: str | None,
+def _nice_step(peak: int) -> int:
+    """A round tick interval giving 2 to 5 ticks up to the peak: 1, 2, 5, 10, 20, 50, ..."""
+    step = 1
+    while peak / step > 5:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if peak / step <= 5:
+                break
+    return max(step, 1)
+
+
+def mailbox_grid(mailbox_days: pd.DataFrame, mailboxes: list[dict], order: list[str], period_start: str | None,
                  period_end: str | None, rows: int = 20) -> dict:
     """Mailbox x day cells for the top mailboxes: was an episode open that day, how many alerts began."""
     if mailbox_days.empty or not period_start or not period_end:
@@ -117,9 +136,9 @@ def mailbox_grid(mailbox_days: pd.DataFrame, mailboxes: list[dict], period_start
         days = days[-62:]
     cell, label_width = 16, 190
     indexed = mailbox_days.set_index(["mailbox", "day"])
-    shown = set(mailbox_days["mailbox"])
+    by_name = {m["mailbox"]: m for m in mailboxes}
     grid_rows = []
-    for position, mailbox in enumerate([m for m in mailboxes if m["mailbox"] in shown][:rows]):
+    for position, mailbox in enumerate([by_name[name] for name in order if name in by_name][:rows]):
         cells = []
         for index, day in enumerate(days):
             key = (mailbox["mailbox"], day)
@@ -168,7 +187,8 @@ def build_context(summary: dict, measures: Measures, top: int, outputs: dict[str
         "codes_shown": summary["codes"][:top],
         "codes_hidden": max(0, len(summary["codes"]) - top),
         "daily": daily_chart(measures.daily, period["start"], period["end"]),
-        "grid": mailbox_grid(measures.mailbox_days, summary["mailboxes"], period["start"], period["end"]),
+        "grid": mailbox_grid(measures.mailbox_days, summary["mailboxes"], measures.grid_mailboxes, period["start"],
+                             period["end"]),
         "code_chart": code_chart(summary["codes"]),
         "categories": CATEGORY_COLOURS,
         "python_version": platform.python_version(),

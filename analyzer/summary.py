@@ -77,6 +77,7 @@ def code_record(row: dict) -> dict:
         "known": bool(row["known"]), "alerts": _int(row["alerts"]), "mailboxes": _int(row["mailboxes"]),
         "action": row["action"], "doc_url": row["doc_url"], "who_acts": row["who_acts"],
         "matched_by": row["matched_by"], "reading": row["reading"], "triage": row["triage"],
+        "act_mailboxes": _int(row["act_mailboxes"]),
     }
 
 
@@ -93,6 +94,7 @@ def build_summary(*, data, classified: pd.DataFrame, measures, catalogue, option
     level_counts = classified["level"].value_counts() if len(classified) else pd.Series(dtype=int)
     levels = {level: _int(level_counts.get(level, 0)) for level in ("error", "warning", "information", "unknown")}
     mailboxes = _records(measures.mailboxes, mailbox_record)
+    pairs = _records(measures.pairs, pair_record)
     codes = _records(measures.codes, code_record)
     unknown = measures.codes[~measures.codes["known"].astype(bool)] if len(measures.codes) else measures.codes
     unknown_codes = [
@@ -119,13 +121,14 @@ def build_summary(*, data, classified: pd.DataFrame, measures, catalogue, option
             "alerts": len(classified),
             "mailboxes": len(mailboxes),
             "mailboxes_to_act_on": sum(1 for m in mailboxes if m["triage"] == "act"),
-            "ongoing_problems": sum(1 for m in mailboxes if m["ongoing"] and m["triage"] == "act"),
+            # Mailboxes with a problem to act on that was still being logged at the end of the period.
+            "ongoing_problems": len({p["mailbox"] for p in pairs if p["ongoing"] and p["triage"] == "act"}),
             "unknown_alerts": sum(c["alerts"] for c in unknown_codes),
         },
         "codes": codes,
         "unknown_codes": unknown_codes,
         "mailboxes": mailboxes,
-        "pairs": _records(measures.pairs, pair_record),
+        "pairs": pairs,
         "actions": _records(measures.actions, action_record),
         "rejected": [{"source": r["source"], "row": _int(r["row"]), "reason": r["reason"]}
                      for r in data.rejected.to_dict("records")],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyzer.measure import measure
+from analyzer.measure import TRANSIENT_NOT_CLEARED, measure
 
 
 def alert(mailbox, code, start, end, transient=False, level="error", benign=False, category="privileges"):
@@ -84,8 +84,18 @@ def test_actions_ordered_by_triage_then_mailboxes(measures):
     assert actions["triage"].tolist() == sorted(actions["triage"], key=["act", "watch", "ignore"].index)
     first = actions.iloc[0]
     assert first["triage"] == "act" and first["mailbox_count"] == 1
-    transient_act = actions[(actions["action"] == "fix T") & (actions["triage"] == "act")].iloc[0]
-    assert transient_act["mailboxes"] == ["C"]
+    # A transient error that became 'act' is escalated, not told to wait.
+    transient_act = actions[(actions["action"] == TRANSIENT_NOT_CLEARED) & (actions["triage"] == "act")].iloc[0]
+    assert transient_act["mailboxes"] == ["C"] and transient_act["who_acts"] == "admin, then Microsoft support"
+    assert actions[(actions["action"] == "fix T") & (actions["triage"] == "watch")].iloc[0]["mailboxes"] == ["D"]
+    # persisted time of an action is per mailbox (union of its episodes), never a sum over codes
+    assert actions[actions["action"] == "fix X"].iloc[0]["persisted_hours"] == pytest.approx(29)
+
+
+def test_information_only_pair_is_ignore():
+    rows = [alert("G", "Z", "2026-11-01 10:00", "2026-11-01 16:00", transient=True, level="information",
+                  category="transient service error")]
+    assert measure(pd.DataFrame(rows), PERIOD_END).pairs.loc[0, "triage"] == "ignore"
 
 
 def test_mailbox_grid_days(measures):
