@@ -119,6 +119,28 @@ def _infer_from_content(frame: pd.DataFrame, columns: dict[str, str], reasons: d
             best = max(scores, key=lambda c: scores[c])
             columns["text"], reasons["text"] = best, "inferred from content (long alert wording)"
             free.remove(best)
+    if "level" not in columns:
+        from .normalise import LEVEL_LABELS  # the labels live with the level normaliser
+
+        for column in free:
+            values = sample[column].dropna().astype(str).str.strip().str.lower()
+            values = values[values != ""]
+            if len(values) and values.isin(LEVEL_LABELS.keys()).mean() > 0.9 and values.nunique() <= 6:
+                columns["level"], reasons["level"] = column, "inferred from content (level labels)"
+                free.remove(column)
+                break
+    if "mailbox" not in columns and "text" in columns:
+        texts = sample[columns["text"]].fillna("").astype(str)
+        for column in free:
+            values = sample[column].fillna("").astype(str).str.strip()
+            named = values[(values.str.len() >= 3)]
+            if not len(named):
+                continue
+            inside = [name in text for name, text in zip(named, texts[named.index])]  # a 200-row sample
+            if sum(inside) / len(named) > 0.5:
+                columns["mailbox"], reasons["mailbox"] = column, "inferred from content (names found in the texts)"
+                free.remove(column)
+                break
     date_like = []
     for column in free:
         values = sample[column].dropna()

@@ -91,9 +91,16 @@ def decide_day_first(strings: pd.Series, dayfirst: bool | None) -> tuple[bool, s
     if parts.empty:
         return False, ""
     first, second = parts[0].astype(int), parts[2].astype(int)
-    if (first > 12).any():
+    # Only values valid in exactly one order are evidence; "31/31/2026" is no date at all.
+    day_first_votes = int(((first > 12) & (first <= 31) & (second <= 12)).sum())
+    month_first_votes = int(((second > 12) & (second <= 31) & (first <= 12)).sum())
+    if day_first_votes and month_first_votes:
+        chosen = day_first_votes > month_first_votes
+        return chosen, (f"{'day' if chosen else 'month'} first (the majority: {max(day_first_votes, month_first_votes)}"
+                        f" values against {min(day_first_votes, month_first_votes)}; use --dayfirst/--monthfirst)")
+    if day_first_votes:
         return True, "day first (a value has a first part over 12)"
-    if (second > 12).any():
+    if month_first_votes:
         return False, "month first (a value has a second part over 12)"
     if (parts[1] == ".").all():
         return True, "day first (dotted dates, no value settles it)"

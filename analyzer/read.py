@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import io
 import json
 import zipfile
@@ -188,7 +189,26 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    text = raw.decode("utf-8", errors="cp1252_fallback")
+    # Mostly valid UTF-8 with a few stray bytes: keep the UTF-8 and read the strays as cp1252.
+    # No valid multi-byte UTF-8 at all: a plain cp1252 file (Excel's "CSV" on Western Windows).
+    if _has_utf8_sequences(raw):
+        return text, "utf-8 (with stray cp1252 bytes)"
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("cp1252_fallback", _cp1252_fallback)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _has_utf8_sequences(raw: bytes) -> bool:
+    return _UTF8_SEQUENCE.search(raw) is not None
 
 
 def read_csv(path: Path) -> RawTable:
