@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,9 +107,14 @@ def _filter_period(data: Normalised, since: pd.Timestamp | None, until: pd.Times
                       data.timezone)
 
 
-def analyse(paths: list[str | Path], options: Options | None = None) -> Analysis:
-    """Analyse export files/folders. Raises AnalyzerError subclasses for problems the user can fix."""
+def analyse(paths: list[str | Path], options: Options | None = None,
+            progress: Callable[[int, int, str], None] | None = None) -> Analysis:
+    """Analyse export files/folders. Raises AnalyzerError subclasses for problems the user can fix.
+
+    ``progress(step, steps, what)`` is called as each stage starts (the CLI shows it on a terminal).
+    """
     options = options or Options()
+    report = progress or (lambda step, steps, what: None)
     if options.rank_by not in ("alerts", "persistence", "priority"):
         raise UsageError(f"--rank-by {options.rank_by}: expected alerts, persistence or priority")
     if options.transient_hours <= 0:
@@ -116,10 +122,17 @@ def analyse(paths: list[str | Path], options: Options | None = None) -> Analysis
     catalogue = load_catalogue(options.catalogues)
     since, until = resolve_period(options)
     files = expand_inputs(paths)
-    tables = [read_file(path, options.sheet) for path in files]
+    steps = len(files) + 3
+    tables = []
+    for number, path in enumerate(files, start=1):
+        report(number, steps, f"reading {path.name}")
+        tables.append(read_file(path, options.sheet))
+    report(len(files) + 1, steps, f"normalising {sum(t.rows_read for t in tables):,} rows")
     data = normalise(tables, options.columns, options.dayfirst, options.tz)
     data = _filter_period(data, since, until)
+    report(len(files) + 2, steps, "classifying")
     classified = classify(data.alerts, catalogue)
+    report(len(files) + 3, steps, "measuring")
     if len(classified):
         period_start = since if since is not None else classified["created_on"].min()
         period_end = until if until is not None else classified["last_update_on"].max()

@@ -79,8 +79,11 @@ def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, t
     options = Options(transient_hours=transient_hours, rank_by=rank_by, top=top, since=since, until=until,
                       month=month, tz=tz, dayfirst=dayfirst, sheet=sheet, columns=_parse_columns(columns),
                       catalogues=list(catalogues), now=now)
+    progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
     try:
-        result = analyse(list(inputs), options)
+        result = analyse(list(inputs), options, progress)
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
         outputs = {"json": str(json_path) if json_path else "", "classified": str(classified) if classified else ""}
         # Render everything before writing anything: a failure leaves earlier files untouched.
         files: list[tuple[Path, bytes]] = [(output, render_report(result.summary, result.measures, top,
@@ -108,6 +111,13 @@ def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, t
         worst = {"act": ("act",), "watch": ("act", "watch")}[fail_on]
         if any(pair["triage"] in worst for pair in result.summary["pairs"]):
             sys.exit(1)
+
+
+def _terminal_progress(step: int, steps: int, what: str) -> None:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    width = 24
+    done = int(width * (step - 1) / steps)
+    click.echo(f"\r\033[K[{'#' * done}{'.' * (width - done)}] {step}/{steps} {what}", err=True, nl=False)
 
 
 def _xlsx_sheets(summary: dict):

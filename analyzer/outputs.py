@@ -75,22 +75,35 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+DATE_COLUMNS = ("first_seen", "last_seen", "created_on", "last_update_on")
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """Sheets with a bold frozen header row, filters, widths from the content, dates as dates."""
     import io
+
+    from openpyxl.styles import Font, PatternFill
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            neutralise_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            frame = neutralise_frame(frame)
+            for column in DATE_COLUMNS:
+                if column in frame:
+                    frame[column] = pd.to_datetime(frame[column], errors="coerce")
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes = "A2"
             sheet.auto_filter.ref = sheet.dimensions
-            for cells in sheet.iter_cols(min_row=1, max_row=1):
-                cell = cells[0]
-                sheet.column_dimensions[cell.column_letter].width = min(60, max(10, len(str(cell.value)) + 4))
-            # Cells beginning with "=" must stay text even after neutralising.
-            for row in sheet.iter_rows(min_row=2):
-                for cell in row:
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"
+            sample = frame.head(200)
+            for index, column in enumerate(frame.columns, start=1):
+                header = sheet.cell(row=1, column=index)
+                header.font = Font(bold=True)
+                header.fill = PatternFill("solid", fgColor="DDE3EA")
+                longest = sample[column].astype(str).str.len().max() if len(sample) else 0
+                width = max(len(str(column)) + 2, min(int(longest or 0) + 2, 60))
+                sheet.column_dimensions[header.column_letter].width = width
+                if column in DATE_COLUMNS:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                        cell.number_format = "yyyy-mm-dd hh:mm"
     return buffer.getvalue()

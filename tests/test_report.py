@@ -77,3 +77,29 @@ def test_ambiguous_exchange_number_shows_the_reading_taken(tmp_path):
     [code] = json.loads(summary.read_text(encoding="utf-8"))["codes"]
     assert (code["family"], code["code"]) == ("Exchange", "403") and "HTTP status" in code["reading"]
     assert "Read as: Exchange.server 403 read as the HTTP status" in out.read_text(encoding="utf-8")
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    csv = tmp_path / "formula.csv"
+    csv.write_text(
+        "Regarding,Level,Text,Created On,Last Update On\r\n"
+        '"=HYPERLINK(""http://x.example"",""y"")",Error,"+cmd|calc\nEmail Server Error Code: Exchange server returned '
+        'UnknownIncomingEmailIntegrationError -2147220891 exception.",11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(tmp_path / "r.html"), "-q", "--classified",
+                                      str(tmp_path / "c.csv"), "--xlsx", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 0, result.output
+    classified = pd.read_csv(tmp_path / "c.csv", dtype=str, keep_default_na=False)
+    assert classified.loc[0, "mailbox"] == "'=HYPERLINK(\"http://x.example\",\"y\")"
+    assert classified.loc[0, "text"].startswith("'+cmd")
+    assert classified.loc[0, "code"] == "-2147220891"  # a plain number is not a formula
+    workbook = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    ranking = workbook["ranking"]
+    headers = [c.value for c in ranking[1]]
+    cell = ranking.cell(row=2, column=headers.index("mailbox") + 1)
+    assert cell.value.startswith("'=HYPERLINK") and cell.data_type == "s"
+    first_seen = ranking.cell(row=2, column=headers.index("first_seen") + 1)
+    assert first_seen.is_date and ranking.freeze_panes == "A2" and ranking.auto_filter.ref
