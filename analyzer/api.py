@@ -55,16 +55,23 @@ class Analysis:
     options: Options
 
 
-def _parse_bound(value: str, option: str) -> pd.Timestamp:
+def _parse_bound(value: str, option: str, tz: str | None = None) -> pd.Timestamp:
     try:
-        return pd.Timestamp(value)
-    except (ValueError, TypeError):
+        bound = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
         raise UsageError(f"{option} {value}: not a date; use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+    if bound is pd.NaT or pd.isna(bound):
+        raise UsageError(f"{option} {value}: not a date; use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")
+    if bound.tzinfo is not None:  # an explicit offset: express it in the report's time zone
+        bound = bound.tz_convert(tz or "UTC").tz_localize(None)
+    if not pd.Timestamp("1990-01-01") <= bound <= pd.Timestamp("2100-01-01"):
+        raise UsageError(f"{option} {value}: outside 1990-2100")
+    return bound
 
 
 def resolve_period(options: Options) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    since = _parse_bound(options.since, "--since") if options.since else None
-    until = _parse_bound(options.until, "--until") if options.until else None
+    since = _parse_bound(options.since, "--since", options.tz) if options.since else None
+    until = _parse_bound(options.until, "--until", options.tz) if options.until else None
     if options.month:
         if since is not None or until is not None:
             raise UsageError("--month cannot be combined with --since/--until; use one or the other")
@@ -83,7 +90,10 @@ def generated_at(options: Options) -> str:
         return _parse_bound(options.now, "--now").isoformat()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None).isoformat()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch}: not a valid time (seconds since 1970)") from None
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 

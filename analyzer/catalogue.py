@@ -237,6 +237,8 @@ def parse_catalogue(text: str, source: str, require_version: bool = True) -> tup
         raise CatalogueError(f"{source}: no [[entry]] tables found")
     entries = []
     for index, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):
+            raise CatalogueError(f"{source}: entry {index} is not a table; write each entry as [[entry]]")
         entry = _entry_from_table(table, f"{source}: entry {index}")
         entries.append(Entry(**{**entry.__dict__, "source": source}))
     _check_unique(entries, source)
@@ -271,6 +273,8 @@ def load_catalogue(extra: list[Path] | None = None) -> Catalogue:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise CatalogueError(f"{path}: cannot read catalogue file ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise CatalogueError(f"{path}: not a UTF-8 text file; a catalogue is TOML text") from None
         _, extra_entries = parse_catalogue(text, str(path), require_version=False)
         replaced = {entry.id for entry in extra_entries}
         entries = [entry for entry in entries if entry.id not in replaced] + extra_entries

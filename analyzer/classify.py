@@ -14,14 +14,18 @@ CLASSIFICATION_COLUMNS = (
     "severity", "title", "who_acts", "action", "doc_url", "reading", "text_mailbox",
 )
 NO_MAILBOX = "(no mailbox named)"
+PARSE_LIMIT = 8_000
 
 
 def classify_texts(texts: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """One row per distinct (text, details): the classification columns."""
     records = []
     for text, details in zip(texts["text"], texts["details"]):
-        parsed = parse_text(text, details)
-        match = catalogue.match(parsed.candidates, text)
+        # Trace text is at most 2,000 characters and details 2,048: a longer cell is not an alert
+        # the regular expressions need to read to the end (and must not cost minutes).
+        head, details_head = text[:PARSE_LIMIT], details[:PARSE_LIMIT]
+        parsed = parse_text(head, details_head)
+        match = catalogue.match(parsed.candidates, head)
         entry = match.entry
         records.append({
             "text": text,
@@ -52,7 +56,9 @@ def classify(alerts: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     distinct = alerts[["text", "details"]].drop_duplicates()
     classified = alerts.merge(classify_texts(distinct, catalogue), on=["text", "details"], how="left", sort=False)
     # Regarding is the mailbox of record; the text is only a fallback (SPEC section 2).
-    from_text = (classified["mailbox"] == "") & (classified["text_mailbox"] != "")
+    # A bare lookup GUID in Regarding (Web API without formatted values) names nothing readable.
+    guid = classified["mailbox"].str.fullmatch(r"\{?[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?")
+    from_text = ((classified["mailbox"] == "") | guid) & (classified["text_mailbox"] != "")
     classified.loc[from_text, "mailbox"] = classified.loc[from_text, "text_mailbox"]
     classified.loc[classified["mailbox"] == "", "mailbox"] = NO_MAILBOX
     if "regarding_type" in classified:

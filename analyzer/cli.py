@@ -5,6 +5,8 @@ Only this module imports click.
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 from pathlib import Path
 
@@ -14,14 +16,22 @@ from . import __version__
 from .api import Options, analyse
 from .catalogue import CATEGORIES, load_catalogue
 from .errors import AnalyzerError
-from .outputs import classified_frame, csv_bytes, json_bytes, write_atomic, xlsx_bytes
+from .outputs import classified_frame, csv_bytes, json_bytes, write_all_atomic, xlsx_bytes
 from .report import render_report
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(message: str) -> str:
+    """Messages are one line, and text from the input cannot drive the terminal."""
+    return _CONTROL.sub(" ", message).strip()
 
 
 def _fail(error: Exception, debug: bool) -> None:
     if debug:
         raise error
-    click.echo(f"mailbox-alerts: error: {error}", err=True)
+    click.echo(f"mailbox-alerts: error: {one_line(str(error))}", err=True)
     sys.exit(2)
 
 
@@ -76,9 +86,22 @@ def cli() -> None:
 def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, top, rank_by, transient_hours, since,
                     until, month, tz, dayfirst, sheet, columns, catalogues, fail_on, now, quiet, debug) -> None:
     """Analyse export files or folders and write the HTML report."""
+    if not math.isfinite(transient_hours):
+        _fail(AnalyzerError("--transient-hours must be a finite number of hours"), debug)
+    if classified and classified.suffix.lower() not in (".csv", ".xlsx"):
+        _fail(AnalyzerError(f"--classified {classified}: use a .csv or .xlsx file name"), debug)
     options = Options(transient_hours=transient_hours, rank_by=rank_by, top=top, since=since, until=until,
                       month=month, tz=tz, dayfirst=dayfirst, sheet=sheet, columns=_parse_columns(columns),
                       catalogues=list(catalogues), now=now)
+    targets = [p for p in (output, json_path, classified, xlsx_path, rejects) if p]
+    resolved = [p.resolve() for p in targets]
+    if len(set(resolved)) != len(resolved):
+        _fail(AnalyzerError("two outputs name the same file; give -o, --json, --classified, --xlsx and --rejects "
+                            "different paths"), debug)
+    inputs_resolved = {Path(p).resolve() for p in inputs}
+    for target, full in zip(targets, resolved):
+        if full in inputs_resolved:
+            _fail(AnalyzerError(f"{target}: is one of the inputs; choose another output path"), debug)
     progress = _terminal_progress if sys.stderr.isatty() and not quiet else None
     try:
         result = analyse(list(inputs), options, progress)
@@ -98,8 +121,7 @@ def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, t
             files.append((xlsx_path, xlsx_bytes(_xlsx_sheets(result.summary))))
         if rejects:
             files.append((rejects, csv_bytes(result.rejected)))
-        for path, data in files:
-            write_atomic(path, data)
+        write_all_atomic(files)
     except AnalyzerError as error:
         _fail(error, debug)
     except OSError as error:
@@ -218,4 +240,14 @@ def codes_command(category: str | None, catalogues, as_json: bool, markdown: boo
 
 
 def main() -> None:
-    cli(prog_name="mailbox-alerts")
+    try:
+        code = cli.main(prog_name="mailbox-alerts", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("mailbox-alerts: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as error:  # usage errors: one line, and the way to more help
+        hint = f" (see mailbox-alerts {error.ctx.info_name} --help)" if getattr(error, "ctx", None) and \
+            error.ctx.info_name != "mailbox-alerts" else " (see mailbox-alerts --help)"
+        click.echo(f"mailbox-alerts: error: {one_line(error.format_message())}{hint}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -59,6 +59,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+KNOWN_HEADERS = frozenset(synonym for synonyms in SYNONYMS.values() for synonym in synonyms)
+
+
 def _key(header: str) -> str:
     return re.sub(r"\s+", " ", str(header)).strip().lower()
 
@@ -78,6 +81,8 @@ def map_columns(frame: pd.DataFrame, source: str, overrides: dict[str, str] | No
     columns: dict[str, str] = {}
     reasons: dict[str, str] = {}
     for role, header in (overrides or {}).items():
+        if header in columns.values():
+            raise InputError(f"{source}: --column: column {header!r} is given for two roles")
         if header not in frame.columns:
             raise InputError(
                 f"{source}: --column {role}={header}: no such column; headers found: {', '.join(map(str, frame.columns))}"

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+
 TRIAGE_ORDER = {"act": 0, "watch": 1, "ignore": 2}
 PAIR_KEYS = ["mailbox", "family", "code", "rule"]
 # A transient error that cleared within about two sync cycles (~15 min each) is a blip.
 BLIP_HOURS = 0.5
 ONGOING_WINDOW = pd.Timedelta(hours=24)
+MAX_SEGMENT_DAYS = 20_000_000  # mailbox-days: 100,000 alerts spanning a 200-day episode each
 
 
 @dataclass
@@ -54,6 +57,11 @@ def _segment_days(segments: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     first_day = segments["start"].dt.normalize()
     last_day = segments["end"].dt.normalize()
     day_count = ((last_day - first_day).dt.days + 1).to_numpy()
+    if day_count.sum() > MAX_SEGMENT_DAYS:
+        raise InputError(
+            f"the alerts' episodes cover {int(day_count.sum()):,} mailbox-days (from {first_day.min():%Y-%m-%d} to "
+            f"{last_day.max():%Y-%m-%d}); limit the period with --month or --since/--until"
+        )
     repeated = segments.loc[segments.index.repeat(day_count), keys].reset_index(drop=True)
     # Day offsets 0..n-1 within each segment, without a loop: position minus the segment's first position.
     offsets = np.arange(day_count.sum()) - np.repeat(np.cumsum(day_count) - day_count, day_count)

@@ -52,6 +52,7 @@ class InputSummary:
     columns: list[dict[str, str]]
     date_order: str
     notes: list[str] = field(default_factory=list)
+    empty_rows: int = 0  # rows with every cell empty, skipped (not counted as read)
 
 
 @dataclass
@@ -71,8 +72,19 @@ def _strings(frame: pd.DataFrame, mapping: ColumnMapping, role: str) -> pd.Serie
     if column is None:
         return pd.Series("", index=frame.index, dtype=object)
     codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=True)
-    cleaned = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
+    cleaned = np.array([_clean(value) for value in uniques] + [""], dtype=object)
     return pd.Series(cleaned[codes], index=frame.index, dtype=object)
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value: object) -> str:
+    """One distinct cell value as text: integral floats without '.0' (Excel numbers), control
+    characters (NUL, ESC, ...) dropped so no output or terminal can be driven by input text."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _CONTROL_CHARACTERS.sub("", str(value)).strip()
 
 
 def _is_blank(values: pd.Series) -> pd.Series:
@@ -107,6 +119,17 @@ def decide_day_first(strings: pd.Series, dayfirst: bool | None) -> tuple[bool, s
     return False, "month first (no value settles it; use --dayfirst if wrong)"
 
 
+# Dates outside this range are typos or hostile values; they would overflow the measures.
+EARLIEST, LATEST = pd.Timestamp("1990-01-01"), pd.Timestamp("2100-01-01")
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """Parsed dates as datetime64[ns]; NaT where outside EARLIEST..LATEST."""
+    parsed = parsed.astype("datetime64[us]")
+    parsed = parsed.where((parsed >= EARLIEST) & (parsed < LATEST))
+    return parsed.astype("datetime64[ns]")
+
+
 def _date_formats(day_first: bool) -> list[str]:
     formats = []
     for separator in ("/", ".", "-"):
@@ -122,12 +145,13 @@ def parse_datetimes(values: pd.Series, dayfirst: bool | None, tz: str | None) ->
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in ("datetime", "datetime64", "date"):
         # Excel date cells arrive as datetime objects: convert the whole column at once.
-        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]").dt.round("s"), ""
+        return _in_range(pd.to_datetime(values, errors="coerce")).dt.round("s"), ""
     present = values.notna() & (values.astype(str).str.strip() != "")
     if not present.any():
         return result, ""
     numbers = pd.to_numeric(values.where(present), errors="coerce")
     serial = numbers.between(1, 2_958_465)  # Excel serial day numbers (1900-01-01 .. 9999-12-31)
+    serial &= numbers.between(32874, 73051)  # Excel serials of 1990-01-01 .. 2100-01-01
     if serial.any():
         result[serial] = pd.to_datetime(numbers[serial], unit="D", origin="1899-12-30").dt.round("s")
     strings = values[present & ~serial].astype(str).str.strip()
@@ -136,17 +160,17 @@ def parse_datetimes(values: pd.Series, dayfirst: bool | None, tz: str | None) ->
     if aware.any():
         order = f"ISO with time zone, converted to {tz or 'UTC'}"
         parsed = pd.to_datetime(strings[aware], format="ISO8601", errors="coerce", utc=True)
-        parsed = parsed.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+        parsed = _in_range(parsed.dt.tz_convert(tz or "UTC").dt.tz_localize(None))
         result[parsed.index] = parsed
     remaining = strings[~aware]
-    iso = pd.to_datetime(remaining.where(remaining.str.match(r"^\d{4}-\d\d-\d\d")), format="ISO8601",
-                         errors="coerce")
+    iso = _in_range(pd.to_datetime(remaining.where(remaining.str.match(r"^\d{4}-\d\d-\d\d")),
+                                   format="ISO8601", errors="coerce"))
     result[iso.dropna().index] = iso.dropna()
     remaining = remaining[iso.isna()]
     for date_format in _date_formats(day_first):
         if remaining.empty:
             break
-        parsed = pd.to_datetime(remaining, format=date_format, errors="coerce")
+        parsed = _in_range(pd.to_datetime(remaining, format=date_format, errors="coerce"))
         hit = parsed.dropna()
         result[hit.index] = hit
         remaining = remaining[parsed.isna()]
@@ -168,6 +192,12 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
                     tz: str | None) -> tuple[pd.DataFrame, pd.DataFrame, InputSummary]:
     """One raw table -> (canonical rows incl. rejected ones marked, rejected rows, input summary)."""
     frame = table.frame
+    # Rows with every cell empty are spreadsheet formatting, not alerts: skipped before counting.
+    empty = (frame.isna() | frame.eq("")).all(axis=1) if len(frame.columns) else pd.Series(dtype=bool)
+    skipped = int(empty.sum())
+    if skipped:
+        frame = frame[~empty]
+        table.notes.append(f"{skipped:,} empty row{'s' if skipped != 1 else ''} skipped (not counted as read)")
     mapping = map_columns(frame, table.source, overrides)
     created, order = parse_datetimes(frame[mapping.columns["created_on"]], dayfirst, tz)
     if "last_update_on" in mapping.columns:
@@ -188,7 +218,7 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
         "created_on": created,
         "last_update_on": updated.fillna(created),
         "source": table.source,
-        "row": frame.index + 1,
+        "row": frame.index + 1,  # the data row in the file, counted before empty rows were skipped
     }, index=frame.index)
     # A later Last Update On before Created On is a clock or export glitch: the episode is the instant.
     canonical["last_update_on"] = canonical[["created_on", "last_update_on"]].max(axis=1)
@@ -206,6 +236,7 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
     summary = InputSummary(
         path=table.source, format=table.format, rows_read=len(frame), sheet=table.sheet, encoding=table.encoding,
         delimiter=table.delimiter, columns=mapping.as_list(), date_order=order, notes=list(table.notes),
+        empty_rows=skipped,
     )
     return canonical[~rejected_mask], rejected, summary
 

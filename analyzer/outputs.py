@@ -27,6 +27,24 @@ def neutralise(value: object) -> object:
     return value
 
 
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_CELL_LIMIT = 32_767
+
+
+def xlsx_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel cannot store control characters or cells over 32,767 characters."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            values = safe[column]
+            text = values.astype(str)
+            fix = text.str.contains(_XLSX_ILLEGAL) | (text.str.len() > XLSX_CELL_LIMIT)
+            if fix.any():
+                cleaned = text[fix].str.replace(_XLSX_ILLEGAL, "\ufffd", regex=True).str.slice(0, XLSX_CELL_LIMIT - 1)
+                safe.loc[fix, column] = cleaned.where(cleaned.str.len() < XLSX_CELL_LIMIT - 1, cleaned + "…")
+    return safe
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
@@ -37,26 +55,50 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def _target(path: Path) -> Path:
+    """Where an output really goes: a symlink's target; never a folder or a device."""
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
     if path.exists() and path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name for the output")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path}: is not a regular file (a device or pipe); give a file name for the output")
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"{path}: folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    return path
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write every output to a temporary file first; only when all are written, move them into
+    place. A failure on any output leaves every earlier file untouched."""
+    staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private (0600); an output should get the usual mode for new files.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        for path, data in files:
+            target = _target(path)
+            try:
+                handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot write here ({exc.strerror})") from None
+            staged.append((temporary, target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            # mkstemp makes the file private (0600); an output gets the usual mode for new files.
+            os.chmod(temporary, 0o666 & ~umask)
+        for temporary, target in staged:
+            os.replace(temporary, target)
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    write_all_atomic([(path, data)])
 
 
 def json_bytes(summary: dict) -> bytes:
@@ -87,7 +129,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            frame = neutralise_frame(frame)
+            frame = xlsx_safe_frame(neutralise_frame(frame))
             for column in DATE_COLUMNS:
                 if column in frame:
                     frame[column] = pd.to_datetime(frame[column], errors="coerce")

@@ -32,7 +32,7 @@ TEST_SUBJECTS = (
     "message de test",
 )
 
-_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+_NAME = r"\b[A-Za-z][A-Za-z0-9_]*+"  # \b and possessive: a long word is read once, not once per letter
 _NUMBER = r"-?\d+|0x[0-9A-Fa-f]{8}"
 
 # The "Email Server Error Code:" line, in any language: a short label naming a code, a colon.
@@ -131,6 +131,13 @@ _NAME_STOPWORDS = {
 }
 
 
+_MAILBOX_PATTERNS = (
+    (_MAILBOX_QUOTED, "mailbox"), (_MAILBOX_UNQUOTED, "mailbox"), (_THE_X_MAILBOX, " mailbox "),
+    (_NAME_BEFORE_DIDNT_SYNC, "synchroni"), (_ADDRESS_CONFIGURED, "is configured"), (_TRANSLATED_MAILBOX, ""),
+    (_NAME_BEFORE_MAILBOX, "メールボックス"),
+)
+
+
 @dataclass
 class ParsedText:
     direction: str
@@ -179,6 +186,10 @@ def _http_code(num: str | None, name: str | None) -> str:
 def _code_line_candidates(line: str) -> list[tuple[str, str]]:
     """Candidates from one line in the grammar of the `Email Server Error Code:` tail."""
     found: list[tuple[str, str]] = []
+    lowered = line.lower()
+    # Every shape below contains "returned"; checking first keeps long lines linear.
+    if "returned" not in lowered:
+        return found
     m = _EXCHANGE_FAMILY.search(line)
     if m:
         code, _ = normalise_code(m.group("code"))
@@ -190,7 +201,7 @@ def _code_line_candidates(line: str) -> list[tuple[str, str]]:
         if m:
             code, _ = normalise_code(m.group("code"))
             found.append(("Exchange", code))
-    for m in _EXCHANGE_DOT.finditer(line):
+    for m in (_EXCHANGE_DOT.finditer(line) if "exchange.server" in lowered else ()):
         if m.group("name") and m.group("name").lower() not in {"server", "error", "code"}:
             found.append(("Exchange", m.group("name")))
         found.append(("Exchange", normalise_code(m.group("code"))[0]))
@@ -309,8 +320,10 @@ def _acceptable(name: str) -> bool:
 def extract_mailbox(text: str) -> str:
     """The mailbox name the text carries, or '' (never a test subject or a profile name)."""
     body = _QUOTED_SUBJECT.sub("email message", text)
-    for pattern in (_MAILBOX_QUOTED, _MAILBOX_UNQUOTED, _THE_X_MAILBOX, _NAME_BEFORE_DIDNT_SYNC, _ADDRESS_CONFIGURED,
-                    _TRANSLATED_MAILBOX, _NAME_BEFORE_MAILBOX):
+    lowered = body.lower()
+    for pattern, needed in _MAILBOX_PATTERNS:
+        if needed not in lowered:  # cheap guard: these patterns are only tried where they can match
+            continue
         for m in pattern.finditer(body):
             name = _clean_name(m.group("name"))
             if _acceptable(name):

@@ -27,8 +27,11 @@ SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES | JSON_SUFFIXES
 _HEADER_HINTS = ("text", "regarding", "created", "level", "tracelog", "createdon", "modifiedon", "trace")
 
 # Defensive limits: a hostile workbook must fail clearly rather than exhaust memory.
-MAX_UNCOMPRESSED_BYTES = 2_000_000_000
+MAX_UNCOMPRESSED_BYTES = 1_500_000_000
 MAX_FILE_BYTES = 1_000_000_000
+MAX_SHEET_CELLS = 12_000_000  # the reader allocates rows x columns; a real export is far below
+_ROW_NUMBER = re.compile(rb'<row [^>]*?r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 
 
 @dataclass
@@ -111,11 +114,49 @@ def _check_zip(path: Path) -> None:
         raise InputError(f"{path}: not a valid .xlsx workbook (the file is truncated or corrupt)") from None
     if total > MAX_UNCOMPRESSED_BYTES:
         raise InputError(f"{path}: workbook unpacks to {total // 1_000_000} MB, over the safety limit")
+    _check_sheet_extent(path)
 
 
-def _looks_like_header(row: list[object]) -> bool:
-    cells = [str(cell).strip().lower() for cell in row if cell not in (None, "")]
-    return len(cells) >= 2 and any(any(hint in cell for hint in _HEADER_HINTS) for cell in cells)
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_sheet_extent(path: Path) -> None:
+    """Refuse sheets whose cells span more rows x columns than a real export could (a cell at
+    XFD1048576 would make the reader allocate billions of cells). Streams each sheet's XML once."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            max_row, max_column, tail = 0, 1, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(16 * 1024 * 1024):
+                    window = tail + chunk
+                    rows = _ROW_NUMBER.findall(window)
+                    if rows:
+                        max_row = max(max_row, max(int(r) for r in rows[-3:]), int(rows[0]))
+                    wide = _WIDE_CELL.findall(window)
+                    if wide:
+                        max_column = max(max_column, max(_column_number(c) for c in set(wide)))
+                    tail = window[-64:]
+                    if max_row * max_column > MAX_SHEET_CELLS:
+                        raise InputError(
+                            f"{path}: sheet {info.filename.rsplit('/', 1)[-1]} spans {max_row:,} rows x "
+                            f"{max_column:,} columns, over the safety limit of {MAX_SHEET_CELLS:,} cells"
+                        )
+
+
+def _header_score(row: list[object]) -> int:
+    """How many cells of a row are known column names (0: not a header row)."""
+    from .columns import KNOWN_HEADERS
+
+    cells = [" ".join(str(cell).split()).lower() for cell in row if cell not in (None, "")]
+    if len(cells) < 2 or not any(any(hint in cell for hint in _HEADER_HINTS) for cell in cells):
+        return 0
+    return 1 + sum(cell in KNOWN_HEADERS for cell in cells)
 
 
 def read_excel(path: Path, sheet: str | None = None) -> RawTable:
@@ -128,25 +169,36 @@ def read_excel(path: Path, sheet: str | None = None) -> RawTable:
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise InputError(f"{path}: cannot open workbook ({type(exc).__name__}: {exc})") from None
     names = [m.name for m in metadata]
+    visible = [m.name for m in metadata if "hidden" not in str(m.visible).lower()]
     if sheet is not None:
         if sheet not in names:
             raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(names)} (use --sheet NAME)")
         order = [sheet]
     else:
         # Hidden sheets (the export's metadata sheet) are never the data sheet.
-        order = [m.name for m in metadata if str(m.visible).lower().endswith("visible") and "hidden" not in
-                 str(m.visible).lower()] or names
+        order = list(visible) or names
+    if sheet is None:
+        # Alerts only in a hidden sheet are still alerts: look there last.
+        order += [name for name in names if name not in order]
     notes: list[str] = []
     for name in order:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        header_index = next((i for i, row in enumerate(rows[:20]) if _looks_like_header(row)), None)
-        if header_index is None:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine: XmlError, ZipError, CalamineError ...
+            raise InputError(f"{path}: cannot read sheet {name!r} ({type(exc).__name__}: {exc})") from None
+        # The header is the row among the first 50 with most known column names (a title row
+        # mentioning "Text" loses to the real header below it).
+        scores = [_header_score(row) for row in rows[:50]]
+        if not scores or max(scores) == 0:
             continue
+        header_index = scores.index(max(scores))
         header = [str(cell).strip() if cell is not None else "" for cell in rows[header_index]]
         body = rows[header_index + 1:]
         frame = _frame_from_rows(header, body)
         if len(order) > 1 and name != order[0]:
             notes.append(f"alerts taken from sheet {name!r}")
+        if name not in visible:
+            notes.append(f"sheet {name!r} is hidden in the workbook")
         return RawTable(source=str(path), format=path.suffix.lower().lstrip("."), frame=frame, sheet=name,
                         notes=notes)
     raise InputError(
@@ -184,7 +236,14 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"
-    if b"\x00" in raw[:4096]:
+    head = raw[:4096]
+    if head.count(b"\x00") * 3 > len(head) and len(head) >= 4:
+        # UTF-16 without a BOM: every other byte of ASCII text is zero.
+        if head[1::2].count(0) > len(head) * 0.4:
+            return raw.decode("utf-16-le", errors="replace"), "utf-16-le (no BOM)"
+        if head[0::2].count(0) > len(head) * 0.4:
+            return raw.decode("utf-16-be", errors="replace"), "utf-16-be (no BOM)"
+    if b"\x00" in head:
         raise InputError(f"{path}: looks like a binary file, not CSV text")
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -237,8 +296,15 @@ def read_json(path: Path) -> RawTable:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be an export") from None
     records = data.get("value") if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise InputError(f"{path}: expected a Web API response {{\"value\": [...]}} or a list of records")
     frame = pd.DataFrame.from_records(records).astype(object) if records else pd.DataFrame()
+    for column in frame.columns:
+        # Nested objects (expanded lookups) are kept as their JSON text, one column at a time.
+        if pd.api.types.infer_dtype(frame[column], skipna=True) == "mixed":
+            frame[column] = frame[column].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
     return RawTable(source=str(path), format="json", frame=frame, encoding=encoding)

@@ -91,6 +91,7 @@ def build_summary(*, data, classified: pd.DataFrame, measures, catalogue, option
     rows = {"read": data.rows_read, "analysed": len(classified), "duplicates": data.duplicates,
             "rejected": rows_rejected}
     rows["balanced"] = rows["read"] == rows["analysed"] + rows["duplicates"] + rows["rejected"]
+    rows["empty_skipped"] = sum(i.empty_rows for i in data.inputs)
     level_counts = classified["level"].value_counts() if len(classified) else pd.Series(dtype=int)
     levels = {level: _int(level_counts.get(level, 0)) for level in ("error", "warning", "information", "unknown")}
     mailboxes = _records(measures.mailboxes, mailbox_record)

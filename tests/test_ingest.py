@@ -36,7 +36,7 @@ def analyse_json(path, tmp_path, *extra):
 ])
 def test_shape_reads_right(name, first_seen, tmp_path):
     summary = analyse_json(FIXTURES / name, tmp_path)
-    assert summary["rows"] == {"read": 4, "analysed": 4, "duplicates": 0, "rejected": 0, "balanced": True}
+    assert summary["rows"] == {"read": 4, "analysed": 4, "duplicates": 0, "rejected": 0, "balanced": True, "empty_skipped": 0}
     assert sorted(m["mailbox"] for m in summary["mailboxes"]) == sorted(NAMES)
     assert summary["levels"] == {"error": 2, "warning": 1, "information": 1, "unknown": 0}
     assert pd.Timestamp(summary["period"]["start"]) == first_seen
@@ -58,7 +58,7 @@ def test_hidden_sheet_first_and_notes_sheet_are_skipped():
 
 def test_multiline_cells_and_rejects_balance(tmp_path):
     summary = analyse_json(FIXTURES / "multiline_and_rejects.csv", tmp_path)
-    assert summary["rows"] == {"read": 6, "analysed": 4, "duplicates": 0, "rejected": 2, "balanced": True}
+    assert summary["rows"] == {"read": 6, "analysed": 4, "duplicates": 0, "rejected": 2, "balanced": True, "empty_skipped": 0}
     assert summary["rejected"] == [{"source": str(FIXTURES / "multiline_and_rejects.csv"), "row": 5,
                                     "reason": "no alert text"},
                                    {"source": str(FIXTURES / "multiline_and_rejects.csv"), "row": 6,
@@ -84,7 +84,7 @@ def test_overlapping_exports_are_deduplicated_by_id(tmp_path):
                                     "-o", str(tmp_path / "r.html"), "--json", str(tmp_path / "b.json"), "-q"])
     assert both.exit_code == 0
     rows = json.loads((tmp_path / "b.json").read_text())["rows"]
-    assert rows == {"read": 8, "analysed": 4, "duplicates": 4, "rejected": 0, "balanced": True}
+    assert rows == {"read": 8, "analysed": 4, "duplicates": 4, "rejected": 0, "balanced": True, "empty_skipped": 0}
     assert summary["rows"]["analysed"] == 4
 
 
@@ -173,7 +173,8 @@ def test_accounting_invariant_on_messy_exports(first, second):
     tables = [RawTable(source=name, format="csv", frame=pd.DataFrame(rows, columns=header, dtype=object))
               for name, rows in (("one.csv", first), ("two.csv", second))]
     data = normalise(tables)
-    assert data.rows_read == len(first) + len(second)
+    empty = sum(i.empty_rows for i in data.inputs)
+    assert data.rows_read + empty == len(first) + len(second)  # rows with every cell empty are skipped, counted
     assert data.rows_read == len(data.alerts) + data.duplicates + len(data.rejected)
     kept = set(zip(data.alerts["source"], data.alerts["row"])) | set(zip(data.rejected["source"], data.rejected["row"]))
     assert len(kept) == len(data.alerts) + len(data.rejected)  # every row is in one place only
