@@ -158,7 +158,8 @@ def _empty_measures() -> Measures:
                                 "longest_streak_days", "ongoing", "triage", "triage_rank"]
     mailbox_columns = ["rank", "mailbox", "alerts", "first_seen", "last_seen", "regarding_type", "codes", "errors",
                        "warnings", "information", "persisted_hours", "active_days", "longest_streak_days",
-                       "top_code", "top_title", "top_rule", "triage", "triage_rank", "act_codes", "ongoing"]
+                       "top_code", "top_title", "top_rule", "top_category", "triage", "triage_rank", "act_codes",
+                       "ongoing"]
     code_columns = ["family", "code", "rule", "alerts", "mailboxes", "code_hex", "title", "category", "transient",
                     "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "reading", "triage_rank",
                     "triage", "act_mailboxes"]
@@ -181,6 +182,7 @@ def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timesta
     base["top_code"] = top["code"].where(top["code"] != "", top["rule"])
     base["top_title"] = top["title"]
     base["top_rule"] = top["rule"]
+    base["top_category"] = top["category"]
     worst = pairs.groupby("mailbox")["triage_rank"].min()
     base["triage"] = worst.map({rank: name for name, rank in TRIAGE_ORDER.items()})
     base["triage_rank"] = worst

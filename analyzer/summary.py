@@ -46,7 +46,7 @@ def mailbox_record(row: dict) -> dict:
         "rank": _int(row["rank"]), "mailbox": row["mailbox"], "regarding_type": row["regarding_type"],
         "alerts": _int(row["alerts"]), "errors": _int(row["errors"]), "warnings": _int(row["warnings"]),
         "information": _int(row["information"]), "codes": _int(row["codes"]), "top_code": row["top_code"],
-        "top_title": row["top_title"] or "", "first_seen": iso(row["first_seen"]), "last_seen": iso(row["last_seen"]),
+        "top_title": row["top_title"] or "", "top_category": row["top_category"], "first_seen": iso(row["first_seen"]), "last_seen": iso(row["last_seen"]),
         "persisted_hours": _hours(row["persisted_hours"]), "active_days": _int(row["active_days"]),
         "longest_streak_days": _int(row["longest_streak_days"]), "ongoing": bool(row["ongoing"]),
         "triage": row["triage"], "act_codes": _int(row["act_codes"]),

@@ -62,8 +62,12 @@ def test_sorting_and_filtering(browser, sample_run):
     visible = page.locator("#ranking-table > tbody > tr:visible")
     assert visible.count() >= 1 and visible.count() < len(before)
     page.locator("[data-filter-for=ranking-table] input").fill("")
-    page.locator("[data-filter-for=ranking-table] select").select_option("act")
+    page.locator("[data-filter-for=ranking-table] select[name=triage]").select_option("act")
     assert all(b == "ACT" for b in page.locator("#ranking-table > tbody > tr:visible > td:nth-child(3) .badge").all_inner_texts())
+    codes = page.locator("#codes-table > tbody > tr:visible")
+    total = codes.count()
+    page.locator("[data-filter-for=codes-table] select[name=category]").select_option("licence")
+    assert 1 <= codes.count() < total
     context.close()
 
 
