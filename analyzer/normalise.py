@@ -87,6 +87,16 @@ def _clean(value: object) -> str:
     return _CONTROL_CHARACTERS.sub("", str(value)).strip()
 
 
+def _alert_ids(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
+    """Record GUIDs, lower-case without braces. Every value is distinct, so no per-value work."""
+    column = mapping.columns.get("alert_id")
+    if column is None:
+        return pd.Series("", index=frame.index, dtype=object)
+    values = frame[column]
+    ids = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.lower().str.strip("{}")
+    return ids.astype(object)
+
+
 def _is_blank(values: pd.Series) -> pd.Series:
     return values.isna() | values.astype(object).eq("")
 
@@ -192,13 +202,15 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
                     tz: str | None) -> tuple[pd.DataFrame, pd.DataFrame, InputSummary]:
     """One raw table -> (canonical rows incl. rejected ones marked, rejected rows, input summary)."""
     frame = table.frame
+    mapping = map_columns(frame, table.source, overrides)
     # Rows with every cell empty are spreadsheet formatting, not alerts: skipped before counting.
-    empty = (frame.isna() | frame.eq("")).all(axis=1) if len(frame.columns) else pd.Series(dtype=bool)
+    # Only rows without text are candidates, so the full check runs on few rows.
+    candidates = frame[_is_blank(frame[mapping.columns["text"]])]
+    empty = (candidates.isna() | candidates.eq("")).all(axis=1)
     skipped = int(empty.sum())
     if skipped:
-        frame = frame[~empty]
+        frame = frame.drop(index=empty[empty].index)
         table.notes.append(f"{skipped:,} empty row{'s' if skipped != 1 else ''} skipped (not counted as read)")
-    mapping = map_columns(frame, table.source, overrides)
     created, order = parse_datetimes(frame[mapping.columns["created_on"]], dayfirst, tz)
     if "last_update_on" in mapping.columns:
         updated, _ = parse_datetimes(frame[mapping.columns["last_update_on"]], dayfirst, tz)
@@ -207,7 +219,7 @@ def normalise_table(table: RawTable, overrides: dict[str, str] | None, dayfirst:
         updated = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         updated_blank = pd.Series(True, index=frame.index)
     canonical = pd.DataFrame({
-        "alert_id": _strings(frame, mapping, "alert_id").str.lower().str.strip("{}"),
+        "alert_id": _alert_ids(frame, mapping),
         "mailbox": _strings(frame, mapping, "mailbox"),
         "regarding_type": _regarding_types(_strings(frame, mapping, "regarding_type"),
                                            "regarding_type" in mapping.columns),

@@ -135,9 +135,11 @@ def _check_sheet_extent(path: Path) -> None:
             with archive.open(info) as stream:
                 while chunk := stream.read(16 * 1024 * 1024):
                     window = tail + chunk
-                    rows = _ROW_NUMBER.findall(window)
-                    if rows:
-                        max_row = max(max_row, max(int(r) for r in rows[-3:]), int(rows[0]))
+                    # Rows come in ascending order: the last <row> of a chunk holds its highest number.
+                    last = window.rfind(b"<row ")
+                    found = _ROW_NUMBER.match(window, last) if last >= 0 else None
+                    if found:
+                        max_row = max(max_row, int(found.group(1)))
                     wide = _WIDE_CELL.findall(window)
                     if wide:
                         max_column = max(max_column, max(_column_number(c) for c in set(wide)))
@@ -226,8 +228,12 @@ def _frame_from_rows(header: list[str], body: list[list[object]]) -> pd.DataFram
     # Trailing fully-empty rows are formatting, not alerts.
     while body and all(cell in (None, "") for cell in body[-1]):
         body.pop()
-    frame = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in body],
-                         columns=_unique_headers(header), dtype=object)
+    # calamine returns a rectangle: build the frame directly, cutting columns right of the header.
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    frame = frame.iloc[:, :width]
+    for missing in range(frame.shape[1], width):
+        frame[missing] = None
+    frame.columns = _unique_headers(header)
     return frame.reset_index(drop=True)
 
 
