@@ -36,62 +36,57 @@ def test_report_loads_nothing_from_outside(sample_run):
     assert '<svg' in html and '<style>' in html
 
 
+HEADER = "Regarding,Level,Text,Created On,Last Update On\r\n"
+
+
+def run_on_csv(tmp_path, rows: str, *options: str):
+    """Analyse a one-file CSV export (header + rows) and return the report's HTML."""
+    csv = tmp_path / "export.csv"
+    csv.write_text(HEADER + rows, encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q", *options])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
 def test_hostile_text_is_escaped(tmp_path):
-    csv = tmp_path / "hostile.csv"
-    csv.write_text(
-        "Regarding,Level,Text,Created On,Last Update On\r\n"
+    html = run_on_csv(
+        tmp_path,
         '<script>alert(1)</script>,Error,"Email cannot be sent <img src=x onerror=alert(2)>\nEmail Server Error '
         'Code: Exchange server returned UnknownIncomingEmailIntegrationError -2147200001 exception.",'
-        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n",
-        encoding="utf-8")
-    out = tmp_path / "r.html"
-    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    html = out.read_text(encoding="utf-8")
+        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     assert len(re.findall(r"<script>", html)) == 1  # only the report's own script
 
 
 def test_header_only_export_gives_a_report_that_says_no_alerts(tmp_path):
-    csv = tmp_path / "empty.csv"
-    csv.write_text("Regarding,Level,Text,Created On,Last Update On\r\n", encoding="utf-8")
-    out = tmp_path / "r.html"
-    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    assert "No alerts to analyse" in out.read_text(encoding="utf-8")
+    assert "No alerts to analyse" in run_on_csv(tmp_path, "")
 
 
 def test_ambiguous_exchange_number_shows_the_reading_taken(tmp_path):
-    csv = tmp_path / "quota.csv"
-    csv.write_text(
-        "Regarding,Level,Text,Created On,Last Update On\r\n"
-        'User One,Error,"The email message ""Quote"" cannot be sent. Make sure that the credentials specified in the '
-        'mailbox User One are correct.\nEmail Server Error Code: Exchange.server returned 403 error.",'
-        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n", encoding="utf-8")
-    out, summary = tmp_path / "r.html", tmp_path / "s.json"
-    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(out), "--json", str(summary), "-q"])
-    assert result.exit_code == 0, result.output
     import json
 
+    summary = tmp_path / "s.json"
+    html = run_on_csv(
+        tmp_path,
+        'User One,Error,"The email message ""Quote"" cannot be sent. Make sure that the credentials specified in the '
+        'mailbox User One are correct.\nEmail Server Error Code: Exchange.server returned 403 error.",'
+        "11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n", "--json", str(summary))
     [code] = json.loads(summary.read_text(encoding="utf-8"))["codes"]
     assert (code["family"], code["code"]) == ("Exchange", "403") and "HTTP status" in code["reading"]
-    assert "Read as: Exchange.server 403 read as the HTTP status" in out.read_text(encoding="utf-8")
+    assert "Read as: Exchange.server 403 read as the HTTP status" in html
 
 
 def test_formula_cells_are_neutralised_in_csv_and_xlsx(tmp_path):
     import openpyxl
     import pandas as pd
 
-    csv = tmp_path / "formula.csv"
-    csv.write_text(
-        "Regarding,Level,Text,Created On,Last Update On\r\n"
+    run_on_csv(
+        tmp_path,
         '"=HYPERLINK(""http://x.example"",""y"")",Error,"+cmd|calc\nEmail Server Error Code: Exchange server returned '
         'UnknownIncomingEmailIntegrationError -2147220891 exception.",11/3/2026 9:15 AM,11/3/2026 9:20 AM\r\n',
-        encoding="utf-8")
-    result = CliRunner().invoke(cli, ["analyse", str(csv), "-o", str(tmp_path / "r.html"), "-q", "--classified",
-                                      str(tmp_path / "c.csv"), "--xlsx", str(tmp_path / "t.xlsx")])
-    assert result.exit_code == 0, result.output
+        "--classified", str(tmp_path / "c.csv"), "--xlsx", str(tmp_path / "t.xlsx"))
     classified = pd.read_csv(tmp_path / "c.csv", dtype=str, keep_default_na=False)
     assert classified.loc[0, "mailbox"] == "'=HYPERLINK(\"http://x.example\",\"y\")"
     assert classified.loc[0, "text"].startswith("'+cmd")
