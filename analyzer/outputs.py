@@ -20,13 +20,6 @@ _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay."""
-    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_CELL_LIMIT = 32_767
 
@@ -46,12 +39,14 @@ def xlsx_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe; plain numbers stay."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             values = safe[column].astype(object)
-            risky = values.astype(str).str.match(_FORMULA_START) & ~values.astype(str).str.match(_PLAIN_NUMBER)
-            safe[column] = values.where(~risky, "'" + values.astype(str))
+            text = values.astype(str)
+            risky = text.str.match(_FORMULA_START) & ~text.str.match(_PLAIN_NUMBER)
+            safe[column] = values.where(~risky, "'" + text)
     return safe
 
 
@@ -96,9 +91,6 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
                 os.unlink(temporary)
         raise
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    write_all_atomic([(path, data)])
 
 
 def json_bytes(summary: dict) -> bytes:
