@@ -127,8 +127,8 @@ def analyse(paths: list[str | Path], options: Options | None = None,
     report = progress or (lambda step, steps, what: None)
     if options.rank_by not in ("alerts", "persistence", "priority"):
         raise UsageError(f"--rank-by {options.rank_by}: expected alerts, persistence or priority")
-    if options.transient_hours <= 0:
-        raise UsageError("--transient-hours must be more than 0")
+    if not 0 < options.transient_hours < float("inf"):  # also refuses NaN
+        raise UsageError("--transient-hours must be a number of hours more than 0")
     catalogue = load_catalogue(options.catalogues)
     since, until = resolve_period(options)
     files = expand_inputs(paths)

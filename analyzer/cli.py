@@ -5,7 +5,6 @@ Only this module imports click.
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from pathlib import Path
@@ -86,8 +85,6 @@ def cli() -> None:
 def analyse_command(inputs, output, json_path, classified, xlsx_path, rejects, top, rank_by, transient_hours, since,
                     until, month, tz, dayfirst, sheet, columns, catalogues, fail_on, now, quiet, debug) -> None:
     """Analyse export files or folders and write the HTML report."""
-    if not math.isfinite(transient_hours):
-        _fail(AnalyzerError("--transient-hours must be a finite number of hours"), debug)
     if classified and classified.suffix.lower() not in (".csv", ".xlsx"):
         _fail(AnalyzerError(f"--classified {classified}: use a .csv or .xlsx file name"), debug)
     options = Options(transient_hours=transient_hours, rank_by=rank_by, top=top, since=since, until=until,
