@@ -151,21 +151,9 @@ def measure(classified: pd.DataFrame, period_end: pd.Timestamp, transient_hours:
 
 
 def _empty_measures() -> Measures:
-    """A header-only export: every table present, no rows."""
-    pair_columns = PAIR_KEYS + ["alerts", "first_seen", "last_seen", "known", "transient", "benign", "category",
-                                "title", "action", "who_acts", "doc_url", "code_hex", "errors", "warnings",
-                                "information", "persisted_hours", "longest_episode_hours", "active_days",
-                                "longest_streak_days", "ongoing", "triage", "triage_rank"]
-    mailbox_columns = ["rank", "mailbox", "alerts", "first_seen", "last_seen", "regarding_type", "codes", "errors",
-                       "warnings", "information", "persisted_hours", "active_days", "longest_streak_days",
-                       "top_code", "top_title", "top_rule", "top_category", "triage", "triage_rank", "act_codes",
-                       "ongoing"]
-    code_columns = ["family", "code", "rule", "alerts", "mailboxes", "code_hex", "title", "category", "transient",
-                    "known", "action", "doc_url", "who_acts", "sample_text", "matched_by", "reading", "triage_rank",
-                    "triage", "act_mailboxes"]
-    return Measures(pd.DataFrame(columns=pair_columns), pd.DataFrame(columns=mailbox_columns), _actions(
-        pd.DataFrame(columns=pair_columns)), pd.DataFrame(columns=code_columns), pd.DataFrame(),
-        pd.DataFrame(columns=["mailbox", "day", "alerts", "active"]), [])
+    """A header-only export: every table empty (the summary and report read no columns of them)."""
+    return Measures(pd.DataFrame(), pd.DataFrame(), _actions(pd.DataFrame()), pd.DataFrame(), pd.DataFrame(),
+                    pd.DataFrame(), [])
 
 
 def _mailboxes(alerts: pd.DataFrame, pairs: pd.DataFrame, period_end: pd.Timestamp, rank_by: str) -> pd.DataFrame:

@@ -30,9 +30,8 @@ LEVEL_LABELS = {
     "information": "information", "1": "information", "informationen": "information", "info": "information",
     "información": "information", "informazioni": "information", "informatie": "information",
     "informacja": "information", "informacje": "information", "informação": "information",
-    "informações": "information", "informatie ": "information", "情報": "information", "信息": "information",
-    "information ": "information", "informationsmeddelande": "information", "advertência": "warning",
-    "警告 ": "warning", "erreur ": "error", "błędy": "error",
+    "informações": "information", "情報": "information", "信息": "information",
+    "informationsmeddelande": "information", "advertência": "warning", "błędy": "error",
     "informational": "information",
 }
 
