@@ -282,10 +282,14 @@ def normalise(tables: list[RawTable], overrides: dict[str, str] | None = None, d
     alerts, duplicates = drop_duplicates(alerts)
     rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else pd.DataFrame(
         columns=["source", "row", "reason", "text", "created_on"])
-    converted = any(i.date_order.startswith("ISO with time zone") for i in inputs)
+    converted = [i.date_order.startswith("ISO with time zone") for i in inputs if i.rows_read]
     if tz:
         timezone = tz
-    elif converted:
+    elif any(converted) and not all(converted):
+        # Web API dates are UTC, spreadsheet dates are the exporting user's local time.
+        timezone = ("mixed: UTC for the inputs whose dates carry a time zone, local time for the others; "
+                    "give --tz so they agree")
+    elif any(converted):
         timezone = "UTC (the export's dates carry a time zone; use --tz to show local time)"
     else:
         timezone = "as exported (local time of the exporting user)"

@@ -178,3 +178,11 @@ def test_accounting_invariant_on_messy_exports(first, second):
     assert data.rows_read == len(data.alerts) + data.duplicates + len(data.rejected)
     kept = set(zip(data.alerts["source"], data.alerts["row"])) | set(zip(data.rejected["source"], data.rejected["row"]))
     assert len(kept) == len(data.alerts) + len(data.rejected)  # every row is in one place only
+
+
+def test_mixing_utc_and_local_exports_is_called_out(tmp_path):
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(cli, ["analyse", str(FIXTURES / "webapi.json"), str(FIXTURES / "tab.tsv"),
+                                      "-o", str(tmp_path / "r.html"), "--json", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["period"]["timezone"].startswith("mixed: UTC")
